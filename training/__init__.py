@@ -1,0 +1,1 @@
+"""How a model is made: weak labelling, datasets, training, evaluation and export."""
