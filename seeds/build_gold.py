@@ -28,8 +28,13 @@ from vner.model.validate import check_document
 SEEDS = Path(__file__).resolve().parent
 
 
-def _word_char(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
+def _joined(left: str, right: str) -> bool:
+    """Whether two adjacent characters belong to one word.
+
+    A digit next to a letter is a word edge: scraped bylines glue dates to
+    names ("22/11/2024Hương Giang").
+    """
+    return left.isalnum() and right.isalnum() and left.isdigit() == right.isdigit()
 
 
 def find_mention(text: str, mention: str, cursor: int) -> int:
@@ -38,9 +43,7 @@ def find_mention(text: str, mention: str, cursor: int) -> int:
     while pos >= 0:
         before = text[pos - 1] if pos > 0 else " "
         after = text[pos + len(mention)] if pos + len(mention) < len(text) else " "
-        if not (_word_char(before) and _word_char(mention[0])) and not (
-            _word_char(after) and _word_char(mention[-1])
-        ):
+        if not _joined(before, mention[0]) and not _joined(mention[-1], after):
             return pos
         pos = text.find(mention, pos + 1)
     return -1
@@ -70,6 +73,16 @@ def build_document(doc_id: str, text: str, lines: list[str]) -> Document:
         end = start + len(mention)
         doc.entities.append(Entity(id=ent_id, type=ent_type, start=start, end=end, text=mention))
         cursor = end
+    return _renumber(doc)
+
+
+def _renumber(doc: Document) -> Document:
+    """Give entities the ids T1, T2, … in reading order (annotators may insert ids like T80a)."""
+    new_ids = {ent.id: f"T{n}" for n, ent in enumerate(doc.entities, 1)}
+    for ent in doc.entities:
+        ent.id = new_ids[ent.id]
+    for rel in doc.relations:
+        rel.head, rel.tail = new_ids.get(rel.head, rel.head), new_ids.get(rel.tail, rel.tail)
     return doc
 
 

@@ -1,0 +1,27 @@
+import subprocess
+import sys
+
+import pytest
+
+from vner.cli import RESERVED_VERBS, main
+
+VERBS = ["validate", "convert", *RESERVED_VERBS]
+
+
+@pytest.mark.parametrize("verb", VERBS)
+def test_every_verb_has_help(verb, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([verb, "--help"])
+    assert exit_info.value.code == 0
+    assert "usage: vner " + verb in capsys.readouterr().out
+
+
+def test_bad_usage_exits_2():
+    with pytest.raises(SystemExit) as exit_info:
+        main(["no-such-verb"])
+    assert exit_info.value.code == 2
+
+
+def test_console_script_runs_as_module():
+    done = subprocess.run([sys.executable, "-m", "vner", "--version"], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.startswith("vner ")

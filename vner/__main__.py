@@ -1,0 +1,5 @@
+import sys
+
+from vner.cli import main
+
+sys.exit(main())
