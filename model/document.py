@@ -38,7 +38,7 @@ class Entity:
         return out
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Entity":
+    def from_dict(cls, data: dict[str, Any]) -> Entity:
         return cls(
             id=str(data["id"]),
             type=str(data["type"]),
@@ -69,7 +69,7 @@ class Relation:
         return out
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Relation":
+    def from_dict(cls, data: dict[str, Any]) -> Relation:
         return cls(
             type=str(data["type"]),
             head=str(data["head"]),
@@ -113,7 +113,7 @@ class Document:
         return json.dumps(self.to_dict(), ensure_ascii=False)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Document":
+    def from_dict(cls, data: dict[str, Any]) -> Document:
         if not isinstance(data, dict):
             raise ValueError("a document must be a JSON object")
         missing = [k for k in ("id", "text") if k not in data]
@@ -129,7 +129,7 @@ class Document:
         )
 
     @classmethod
-    def from_json(cls, line: str) -> "Document":
+    def from_json(cls, line: str) -> Document:
         return cls.from_dict(json.loads(line))
 
 

@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from vner.model.bio import bio_tags, spans_from_bio
 from vner.model.document import Document, Entity, Relation, read_jsonl, write_jsonl
-from vner.model.schema import BEGIN_PREFIX, INSIDE_PREFIX, OUTSIDE_TAG
 
 Span = tuple[int, int]
 _TOKEN = re.compile(r"\w+|[^\w\s]")
@@ -31,37 +31,6 @@ def word_spans(text: str, cuts: Iterable[int] = ()) -> list[Span]:
             start = cut
         spans.append((start, match.end()))
     return spans
-
-
-def bio_tags(spans: list[Span], entities: list[Entity]) -> list[str]:
-    """IOB2 tag of each token span; an entity tags the tokens it covers."""
-    tags = [OUTSIDE_TAG] * len(spans)
-    for ent in entities:
-        inside = [i for i, (s, e) in enumerate(spans) if s >= ent.start and e <= ent.end]
-        for n, i in enumerate(inside):
-            tags[i] = (BEGIN_PREFIX if n == 0 else INSIDE_PREFIX) + ent.type
-    return tags
-
-
-def spans_from_bio(tags: list[str]) -> list[tuple[str, int, int]]:
-    """Token-index spans ``(type, first, last + 1)`` from IOB2 tags.
-
-    Strict repair: an ``I-`` that does not continue a span of its type starts one.
-    """
-    found: list[tuple[str, int, int]] = []
-    current: list | None = None
-    for i, tag in enumerate(tags):
-        if tag.startswith(INSIDE_PREFIX) and current and current[0] == tag[len(INSIDE_PREFIX):]:
-            current[2] = i + 1
-            continue
-        if current:
-            found.append(tuple(current))  # type: ignore[arg-type]
-            current = None
-        if tag.startswith((BEGIN_PREFIX, INSIDE_PREFIX)):
-            current = [tag[2:], i, i + 1]
-    if current:
-        found.append(tuple(current))  # type: ignore[arg-type]
-    return found
 
 
 # --- CoNLL ---------------------------------------------------------------------------

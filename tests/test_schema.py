@@ -1,7 +1,6 @@
 import re
 
 import pytest
-
 from conftest import SHARED
 from vner.model import schema
 from vner.model.document import Document, relation_key
@@ -18,7 +17,11 @@ def test_relation_signatures_match_the_guide():
     """Parse the guide's relation table and compare it with the schema."""
     guide = (SHARED / "ANNOTATION_GUIDE.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| (\w+) \| ([A-Za-z ]+?) (?:→|↔) ([A-Za-z ]+?) \|", guide, flags=re.M)
-    parsed = {name: (set(re.findall(r"[A-Z]+", h)), set(re.findall(r"[A-Z]+", t))) for name, h, t in rows if name != "type"}
+    parsed = {
+        name: (set(re.findall(r"[A-Z]+", heads)), set(re.findall(r"[A-Z]+", tails)))
+        for name, heads, tails in rows
+        if name != "type"  # the table's header row
+    }
     assert set(parsed) == {r.value for r in schema.RELATION_TYPES}
     for rel, sig in schema.RELATION_SIGNATURES.items():
         heads, tails = parsed[rel.value]
