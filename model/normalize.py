@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -42,6 +43,15 @@ class NormalizedText:
         if not 0 <= start < end <= len(self.text):
             raise ValueError(f"span {start}-{end} is outside the normalised text (length {len(self.text)})")
         return self.starts[start], self.ends[end - 1]
+
+    def from_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of ``original`` to the normalised characters that lie wholly inside it.
+
+        Returns an empty span ``(i, i)`` when the original span produced no character.
+        """
+        first = bisect_left(self.starts, start)
+        last = bisect_right(self.ends, end)
+        return first, max(first, last)
 
 
 def _replace_char(unit: str) -> str:

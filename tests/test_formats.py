@@ -1,10 +1,9 @@
 """Conversion round trips: JSONL → CoNLL → JSONL and JSONL → BRAT → JSONL, without loss."""
 
 from conftest import SEEDS
+from vner.cli import main
 from vner.model.document import read_jsonl, write_jsonl
 from vner.model.formats import read_brat, read_conll, spans_from_bio, write_brat, write_conll
-
-from vner.cli import main
 
 
 def test_conll_round_trip_on_seeds(tmp_path, gold_docs):

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+
 from conftest import SHARED
 from vner.model import schema
 from vner.model.document import Document, relation_key

@@ -3,10 +3,9 @@
 import json
 import unicodedata
 
+from vner.cli import main
 from vner.model.document import Entity, Relation, write_jsonl
 from vner.model.validate import check_document, validate_file
-
-from vner.cli import main
 
 
 def messages(doc):

@@ -1,0 +1,113 @@
+"""The pipeline end to end: gold spans → word tags → spans on the original text, and windows."""
+
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vner.model.document import Entity
+from vner.model.pipeline import entities_from_word_tags, make_windows, prepare_text, word_tags
+
+SYLLABLES = ["Hà", "Nội", "Quảng", "Ninh", "Bùi", "Văn", "Khắng", "tỉnh", "họp", "ngày", "19/8/2019", "UBND"]
+SEPARATORS = [" ", "\t", "\u00a0", "&nbsp;", " &amp; ", " 😀 ", ", ", ". ", "\r\n", "\u200b"]
+
+
+def spans_of(entities):
+    return sorted((e.type, e.start, e.end) for e in entities)
+
+
+def round_trip(text, entities):
+    cuts = [o for e in entities for o in (e.start, e.end)]
+    prepared = prepare_text(text, cuts=cuts)
+    return prepared, entities_from_word_tags(prepared, word_tags(prepared, entities))
+
+
+def test_gold_seeds_round_trip_exactly(gold_docs):
+    splits = 0
+    for doc in gold_docs:
+        prepared, decoded = round_trip(doc.text, doc.entities)
+        splits += prepared.split_words
+        assert spans_of(decoded) == spans_of(doc.entities)
+        assert all(doc.text[e.start : e.end] == e.text for e in decoded)
+    # Segmentation clashes with gold edges are split, and counted (3 with underthesea on the seeds).
+    assert splits == 3
+
+
+def test_without_splitting_clashing_entities_are_lost(gold_docs):
+    lost = 0
+    for doc in gold_docs:
+        prepared = prepare_text(doc.text)
+        decoded = entities_from_word_tags(prepared, word_tags(prepared, doc.entities))
+        lost += len(set(spans_of(doc.entities)) - set(spans_of(decoded)))
+    assert lost == 6
+
+
+@st.composite
+def noisy_document(draw):
+    parts, entities, pos = [], [], 0
+    for index in range(draw(st.integers(1, 15))):
+        word = draw(st.sampled_from(SYLLABLES))
+        if draw(st.booleans()):
+            word = unicodedata.normalize("NFD", word)
+        if draw(st.booleans()):
+            entities.append(Entity(f"T{index}", draw(st.sampled_from(["PER", "LOC"])), pos, pos + len(word), word))
+        parts.append(word)
+        pos += len(word)
+        sep = draw(st.sampled_from(SEPARATORS))
+        parts.append(sep)
+        pos += len(sep)
+    return "".join(parts), entities
+
+
+@settings(max_examples=150, deadline=None)
+@given(noisy_document())
+def test_span_round_trip_on_noisy_text_is_exact(sample):
+    text, entities = sample
+    _, decoded = round_trip(text, entities)
+    assert spans_of(decoded) == spans_of(entities)
+    assert [text[e.start : e.end] for e in sorted(decoded, key=lambda e: e.start)] == [e.text for e in entities]
+
+
+def test_stray_inside_tag_starts_a_span_and_spans_stop_at_sentence_edges():
+    prepared = prepare_text("Bùi Văn Khắng họp. Hà Nội mưa.")
+    forms = prepared.word_forms()
+    tags = ["O"] * len(forms)
+    tags[forms.index("Bùi_Văn_Khắng")] = "I-PER"
+    tags[forms.index(".")] = "B-LOC"   # the sentence's full stop …
+    tags[forms.index("Hà_Nội")] = "I-LOC"   # … does not continue into the next sentence
+    decoded = entities_from_word_tags(prepared, tags)
+    assert [(e.type, e.text) for e in decoded] == [("PER", "Bùi Văn Khắng"), ("LOC", "."), ("LOC", "Hà Nội")]
+
+
+def fake_subwords(lengths):
+    return [[5] * n for n in lengths]
+
+
+def test_sentences_are_packed_whole():
+    word_sentence = [0] * 10 + [1] * 10 + [2] * 10
+    windows = make_windows(fake_subwords([3] * 30), word_sentence, bos_id=0, eos_id=2, max_length=70)
+    assert [(w.word_start, w.word_end) for w in windows] == [(0, 20), (20, 30)]
+    assert all(len(w.input_ids) <= 70 and w.input_ids[0] == 0 and w.input_ids[-1] == 2 for w in windows)
+
+
+def test_long_sentence_is_split_with_overlap_and_single_ownership():
+    lengths = [1, 2, 3] * 40  # one sentence of 240 subwords
+    windows = make_windows(fake_subwords(lengths), [0] * 120, bos_id=0, eos_id=2, max_length=50, overlap=10)
+    assert len(windows) > 1
+    assert all(len(w.input_ids) <= 50 for w in windows)
+    assert all(a.word_end > b.word_start for a, b in zip(windows, windows[1:]))  # they overlap
+    owned = [word for w in windows for word in range(w.own_start, w.own_end)]
+    assert owned == list(range(120))  # every word owned once: no lost, no duplicated span
+    assert all(w.word_start <= w.own_start and w.own_end <= w.word_end for w in windows)
+
+
+def test_a_word_longer_than_a_window_is_truncated():
+    windows = make_windows(fake_subwords([2, 500, 2]), [0, 0, 0], bos_id=0, eos_id=2, max_length=20)
+    assert all(len(w.input_ids) <= 20 for w in windows)
+    assert [word for w in windows for word in range(w.own_start, w.own_end)] == [0, 1, 2]
+
+
+def test_word_ids_point_at_text_words():
+    windows = make_windows(fake_subwords([1, 2, 1]), [0, 0, 1], bos_id=0, eos_id=2)
+    assert windows[0].word_ids == [None, 0, 1, 1, 2, None]
+    assert windows[0].first_subwords() == {0: 1, 1: 2, 2: 4}
