@@ -13,8 +13,8 @@ from functools import cache
 from typing import Callable, Iterable
 
 Span = tuple[int, int]
-SEGMENTERS = ("underthesea", "pyvi")
-DEFAULT_SEGMENTER = "underthesea"
+SEGMENTERS = ("pyvi", "underthesea")
+DEFAULT_SEGMENTER = "pyvi"
 
 log = logging.getLogger(__name__)
 _WHITESPACE = re.compile(r"\s+")

@@ -1,0 +1,238 @@
+"""Decoding model outputs into entities and relations: numpy only, shared by evaluation and serving.
+
+A model is two functions, however it runs (torch in training, onnxruntime in serving):
+
+- ``encode(input_ids, attention_mask) -> (tag_logits, hidden)`` over a padded batch
+  of windows, ``[B, L, tags]`` and ``[B, L, H]``;
+- ``score_pairs(head_vectors, tail_vectors, head_types, tail_types) -> logits``
+  over candidate entity pairs, ``[N, relation labels]``.
+
+:func:`annotate` runs the whole path for a batch of texts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+from tokenizers import Tokenizer
+
+from vner.model.document import Document, Entity, Relation
+from vner.model.pipeline import PreparedText, Window, entities_from_word_tags, make_windows, prepare_text
+from vner.model.schema import (
+    BIO_TAGS,
+    ENTITY_TYPES,
+    NO_RELATION,
+    RELATION_LABELS,
+    RELATION_SIGNATURES,
+    RelationType,
+    is_allowed,
+)
+from vner.model.subwords import encode_words
+
+EncodeFn = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+ScorePairsFn = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+WordSubwordsFn = Callable[[Sequence[str]], list[list[int]]]
+
+ENTITY_TYPE_IDS = {t.value: i for i, t in enumerate(ENTITY_TYPES)}
+_NONE_ID = RELATION_LABELS.index(NO_RELATION)
+# For each (head type, tail type): which relation labels may be predicted (none always may).
+_ALLOWED_LABELS = np.array(
+    [
+        [
+            [label == NO_RELATION or is_allowed(RelationType(label), head, tail) for label in RELATION_LABELS]
+            for tail in ENTITY_TYPES
+        ]
+        for head in ENTITY_TYPES
+    ]
+)
+_SYMMETRIC = {r.value for r, sig in RELATION_SIGNATURES.items() if sig.symmetric}
+
+
+@dataclass
+class EncodedText:
+    """A text ready for the model: words and the windows that cover them."""
+
+    prepared: PreparedText
+    windows: list[Window]
+
+
+def encode_text(
+    text: str, word_subwords: WordSubwordsFn, *, bos_id: int, eos_id: int, segmenter: str, max_length: int
+) -> EncodedText:
+    """Normalise, segment and window one text."""
+    prepared = prepare_text(text, segmenter)
+    pieces = word_subwords(prepared.word_forms()) if prepared.words else []
+    windows = make_windows(pieces, prepared.word_sentence, bos_id=bos_id, eos_id=eos_id, max_length=max_length)
+    return EncodedText(prepared, windows if prepared.words else [])
+
+
+def word_subword_ids(tokenizer: Tokenizer, forms: Sequence[str]) -> list[list[int]]:
+    """PhoBERT subword ids of each word form (no ``<s>``/``</s>``)."""
+    ids, word_ids = encode_words(tokenizer, forms)
+    pieces: list[list[int]] = [[] for _ in forms]
+    for token_id, word in zip(ids, word_ids):
+        if word is not None:
+            pieces[word].append(token_id)
+    return pieces
+
+
+def softmax(logits: np.ndarray, axis: int = -1) -> np.ndarray:
+    shifted = logits - logits.max(axis=axis, keepdims=True)
+    exp = np.exp(shifted)
+    return exp / exp.sum(axis=axis, keepdims=True)
+
+
+def pad_batch(windows: Sequence[Window], pad_id: int) -> tuple[np.ndarray, np.ndarray]:
+    """``input_ids`` and ``attention_mask`` of windows, right-padded to the longest."""
+    length = max(len(w.input_ids) for w in windows)
+    ids = np.full((len(windows), length), pad_id, dtype=np.int64)
+    mask = np.zeros((len(windows), length), dtype=np.int64)
+    for row, window in enumerate(windows):
+        ids[row, : len(window.input_ids)] = window.input_ids
+        mask[row, : len(window.input_ids)] = 1
+    return ids, mask
+
+
+def run_windows(
+    windows: Sequence[Window], encode: EncodeFn, pad_id: int, batch_size: int = 16
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``(tag_logits [L, T], hidden [L, H])`` of each window, unpadded.
+
+    Windows are batched in order of length so that padding stays small.
+    """
+    outputs: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(windows)
+    order = sorted(range(len(windows)), key=lambda i: len(windows[i].input_ids))
+    for begin in range(0, len(order), batch_size):
+        rows = order[begin : begin + batch_size]
+        ids, mask = pad_batch([windows[i] for i in rows], pad_id)
+        tag_logits, hidden = encode(ids, mask)
+        for row, index in enumerate(rows):
+            length = len(windows[index].input_ids)
+            outputs[index] = (tag_logits[row, :length], hidden[row, :length])
+    return outputs  # type: ignore[return-value]
+
+
+def decode_tags(
+    encoded: EncodedText, outputs: Sequence[tuple[np.ndarray, np.ndarray]]
+) -> tuple[list[str], list[float]]:
+    """One tag and its probability per word, each read at the word's first subword in its owning window."""
+    n_words = len(encoded.prepared.words)
+    tags = ["O"] * n_words
+    scores = [1.0] * n_words
+    for window, (tag_logits, _) in zip(encoded.windows, outputs):
+        first = window.first_subwords()
+        owned = [w for w in range(window.own_start, window.own_end) if w in first]
+        if not owned:
+            continue
+        probs = softmax(tag_logits[[first[w] for w in owned]])
+        best = probs.argmax(axis=-1)
+        for word, tag_id, prob in zip(owned, best, probs.max(axis=-1)):
+            tags[word] = BIO_TAGS[int(tag_id)]
+            scores[word] = float(prob)
+    return tags, scores
+
+
+def entity_words(prepared: PreparedText, entities: Sequence[Entity]) -> list[int]:
+    """The index of the first word of each entity (entities on the original text)."""
+    starts = [prepared.normalized.to_original(s, e)[0] for s, e in prepared.words]
+    index = {start: i for i, start in enumerate(starts)}
+    return [index[ent.start] for ent in entities]
+
+
+def candidate_pairs(
+    entity_types: Sequence[str], first_words: Sequence[int], word_sentence: Sequence[int]
+) -> list[tuple[int, int]]:
+    """Ordered entity pairs of one sentence that some relation type may join."""
+    pairs = []
+    for head, head_type in enumerate(entity_types):
+        for tail, tail_type in enumerate(entity_types):
+            if head == tail or word_sentence[first_words[head]] != word_sentence[first_words[tail]]:
+                continue
+            if _ALLOWED_LABELS[ENTITY_TYPE_IDS[head_type], ENTITY_TYPE_IDS[tail_type]].sum() > 1:
+                pairs.append((head, tail))
+    return pairs
+
+
+def window_of_pair(windows: Sequence[Window], head_word: int, tail_word: int) -> int | None:
+    """The window that owns the head word and also holds the tail word, if any."""
+    for index, window in enumerate(windows):
+        if window.own_start <= head_word < window.own_end:
+            return index if window.word_start <= tail_word < window.word_end else None
+    return None
+
+
+def decode_relations(
+    encoded: EncodedText,
+    outputs: Sequence[tuple[np.ndarray, np.ndarray]],
+    entities: Sequence[Entity],
+    score_pairs: ScorePairsFn,
+) -> list[Relation]:
+    """Relations among ``entities``: every candidate pair scored once, disallowed labels masked."""
+    if len(entities) < 2:
+        return []
+    first_words = entity_words(encoded.prepared, entities)
+    types = [ent.type for ent in entities]
+    pairs, heads, tails = [], [], []
+    for head, tail in candidate_pairs(types, first_words, encoded.prepared.word_sentence):
+        index = window_of_pair(encoded.windows, first_words[head], first_words[tail])
+        if index is None:
+            continue
+        first = encoded.windows[index].first_subwords()
+        hidden = outputs[index][1]
+        pairs.append((head, tail))
+        heads.append(hidden[first[first_words[head]]])
+        tails.append(hidden[first[first_words[tail]]])
+    if not pairs:
+        return []
+    head_types = np.array([ENTITY_TYPE_IDS[types[h]] for h, _ in pairs], dtype=np.int64)
+    tail_types = np.array([ENTITY_TYPE_IDS[types[t]] for _, t in pairs], dtype=np.int64)
+    logits = score_pairs(np.stack(heads), np.stack(tails), head_types, tail_types)
+    logits = np.where(_ALLOWED_LABELS[head_types, tail_types], logits, -np.inf)
+    probs = softmax(logits)
+    labels = probs.argmax(axis=-1)
+
+    best: dict[tuple, Relation] = {}
+    for (head, tail), label, prob in zip(pairs, labels, probs.max(axis=-1)):
+        if label == _NONE_ID:
+            continue
+        name = RELATION_LABELS[int(label)]
+        if name in _SYMMETRIC:  # store once, head = the earlier mention; keep the surer direction
+            head, tail = sorted((head, tail), key=lambda i: entities[i].start)
+        key = (name, head, tail)
+        if key not in best or best[key].score < prob:
+            best[key] = Relation(name, entities[head].id, entities[tail].id, float(prob))
+    return sorted(best.values(), key=lambda r: (r.head, r.tail, r.type))
+
+
+def annotate(
+    texts: Sequence[str],
+    *,
+    word_subwords: WordSubwordsFn,
+    encode: EncodeFn,
+    score_pairs: ScorePairsFn,
+    bos_id: int,
+    eos_id: int,
+    pad_id: int,
+    segmenter: str,
+    max_length: int,
+    batch_size: int = 16,
+) -> list[Document]:
+    """Entities and relations of each text, offsets on the caller's strings (ids are left empty)."""
+    encoded = [
+        encode_text(t, word_subwords, bos_id=bos_id, eos_id=eos_id, segmenter=segmenter, max_length=max_length)
+        for t in texts
+    ]
+    all_windows = [w for enc in encoded for w in enc.windows]
+    all_outputs = run_windows(all_windows, encode, pad_id, batch_size) if all_windows else []
+    documents, cursor = [], 0
+    for text, enc in zip(texts, encoded):
+        outputs = all_outputs[cursor : cursor + len(enc.windows)]
+        cursor += len(enc.windows)
+        tags, scores = decode_tags(enc, outputs)
+        entities = entities_from_word_tags(enc.prepared, tags, scores)
+        relations = decode_relations(enc, outputs, entities, score_pairs)
+        documents.append(Document(id="", text=text, entities=entities, relations=relations))
+    return documents
+
