@@ -206,24 +206,19 @@ def decode_relations(
     return sorted(best.values(), key=lambda r: (r.head, r.tail, r.type))
 
 
-def annotate(
+def decode_batch(
+    encoded: Sequence[EncodedText],
     texts: Sequence[str],
     *,
-    word_subwords: WordSubwordsFn,
     encode: EncodeFn,
     score_pairs: ScorePairsFn,
-    bos_id: int,
-    eos_id: int,
     pad_id: int,
-    segmenter: str,
-    max_length: int,
     batch_size: int = 16,
 ) -> list[Document]:
-    """Entities and relations of each text, offsets on the caller's strings (ids are left empty)."""
-    encoded = [
-        encode_text(t, word_subwords, bos_id=bos_id, eos_id=eos_id, segmenter=segmenter, max_length=max_length)
-        for t in texts
-    ]
+    """Run the model over the windows of all ``encoded`` texts at once and decode each text.
+
+    Entities and relations carry offsets on the caller's strings; ids are left empty.
+    """
     all_windows = [w for enc in encoded for w in enc.windows]
     all_outputs = run_windows(all_windows, encode, pad_id, batch_size) if all_windows else []
     documents, cursor = [], 0
@@ -235,4 +230,3 @@ def annotate(
         relations = decode_relations(enc, outputs, entities, score_pairs)
         documents.append(Document(id="", text=text, entities=entities, relations=relations))
     return documents
-

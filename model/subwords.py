@@ -76,6 +76,13 @@ def bpe_symbol(phobert_token: str) -> str:
     return phobert_token + END_OF_WORD
 
 
+def phobert_token(symbol: str) -> str:
+    """The ``vocab.txt`` spelling of a fastBPE symbol: ``xx</w>`` → ``xx``, ``xx`` → ``xx@@``."""
+    if symbol.endswith(END_OF_WORD):
+        return symbol[: -len(END_OF_WORD)]
+    return symbol + CONTINUATION
+
+
 def _bpe_vocab(encoder: dict[str, int], merges: Sequence[tuple[str, str]]) -> dict[str, int]:
     vocab: dict[str, int] = dict(SPECIAL_IDS)
     for token, token_id in encoder.items():

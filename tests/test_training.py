@@ -5,36 +5,25 @@ import json
 import numpy as np
 import pytest
 
-from conftest import SEEDS
+from conftest import SEEDS, tiny_train_config
 from vner.model.document import read_jsonl, write_jsonl
 from vner.training.config import ConfigError, config_from_dict, load_config
 from vner.training.cv import cross_validate
 from vner.training.evaluate import TorchPredictor, evaluate_model
 from vner.training.train import train
 
-
-def tiny_config(encoder, output, **training):
-    return config_from_dict(
-        {
-            "model": {"encoder": str(encoder), "max_length": 128},
-            "data": {"gold": str(SEEDS / "gold.jsonl"), "dev_fraction": 0.0},
-            "training": {"epochs": 1, "batch_size": 8, "learning_rate": 2e-3, "warmup_ratio": 0.0, **training},
-            "output": {"dir": str(output)},
-        }
-    )
+tiny_config = tiny_train_config
 
 
-@pytest.fixture(scope="module")
-def trained(tiny_phobert_dir, tmp_path_factory):
-    output = tmp_path_factory.mktemp("trained")
-    summary = train(tiny_config(tiny_phobert_dir, output, epochs=4), progress=False)
-    return output, summary
+@pytest.fixture
+def trained(trained_tiny):
+    return trained_tiny
 
 
 def test_training_lowers_the_loss(trained):
     _, summary = trained
     losses = [epoch["loss"] for epoch in summary["history"]]
-    assert len(losses) == 4
+    assert len(losses) == 6
     assert losses[-1] < losses[0] * 0.8
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from vner.model.decode import annotate, word_subword_ids
+from vner.model.decode import decode_batch, encode_text, word_subword_ids
 from vner.model.document import Document, read_jsonl
 from vner.model.pipeline import MAX_WINDOW, prepare_text, word_tags
 from vner.model.subwords import BOS, EOS, PAD, SPECIAL_IDS, load_tokenizer
@@ -66,18 +66,13 @@ class TorchPredictor:
 
     def predict(self, texts: Sequence[str]) -> list[Document]:
         """Annotated documents for ``texts`` (ids left empty)."""
-        return annotate(
-            texts,
-            word_subwords=lambda forms: word_subword_ids(self.tokenizer, forms),
-            encode=self._encode,
-            score_pairs=self._score_pairs,
-            bos_id=SPECIAL_IDS[BOS],
-            eos_id=SPECIAL_IDS[EOS],
-            pad_id=SPECIAL_IDS[PAD],
-            segmenter=self.segmenter,
-            max_length=self.max_length,
-            batch_size=self.batch_size,
-        )
+        encoded = [
+            encode_text(text, lambda forms: word_subword_ids(self.tokenizer, forms), bos_id=SPECIAL_IDS[BOS],
+                        eos_id=SPECIAL_IDS[EOS], segmenter=self.segmenter, max_length=self.max_length)
+            for text in texts
+        ]
+        return decode_batch(encoded, texts, encode=self._encode, score_pairs=self._score_pairs,
+                            pad_id=SPECIAL_IDS[PAD], batch_size=self.batch_size)
 
     def predict_documents(self, docs: Sequence[Document]) -> list[Document]:
         """Predictions for documents, keeping their ids."""
