@@ -14,6 +14,7 @@ import json
 import logging
 import shutil
 import tempfile
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -64,6 +65,18 @@ def _sha256(path: Path) -> str:
 
 
 def _export_graphs(model, directory: Path) -> None:
+    """Trace the encoder+tagger and the relation head to ONNX with the TorchScript exporter.
+
+    The torch.export-based exporter needs onnxscript; the TorchScript one handles
+    RoBERTa fine, and its deprecation and tracing warnings are expected here.
+    """
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _trace(model, directory)
+
+
+def _trace(model, directory: Path) -> None:
     import torch
 
     class Encoder(torch.nn.Module):
