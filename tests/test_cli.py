@@ -3,9 +3,13 @@ import sys
 
 import pytest
 
-from vner.cli import RESERVED_VERBS, main
+from vner.cli import build_parser, main
 
-VERBS = ["validate", "convert", *RESERVED_VERBS]
+VERBS = sorted(build_parser()._subparsers._group_actions[0].choices)
+
+
+def test_the_verbs_of_the_brief_are_all_there():
+    assert {"validate", "convert", "label", "train", "evaluate", "export", "tag", "cv"} <= set(VERBS)
 
 
 @pytest.mark.parametrize("verb", VERBS)

@@ -19,10 +19,7 @@ EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 # Verbs that later versions fill in; they are reserved so scripts can rely on the names.
 RESERVED_VERBS = {
     "label": "derive weak labels from raw documents",
-    "train": "fine-tune a model from a config",
     "evaluate": "score a model or labeller against gold annotations",
-    "export": "export a trained model to ONNX",
-    "tag": "tag documents with a model on CPU",
 }
 
 
@@ -52,6 +49,76 @@ def _cmd_convert(args: argparse.Namespace) -> int:
 
     count = convert(args.input, args.output, args.source_format, args.target_format)
     print(f"converted {count} document(s) to {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from vner.training.config import load_config
+    from vner.training.train import train
+
+    overrides = list(args.set)
+    if args.output:
+        overrides.append(f"output.dir={args.output}")
+    if args.encoder:
+        overrides.append(f"model.encoder={args.encoder}")
+    config = load_config(args.config, overrides)
+    summary = train(config, resume=args.resume, progress=not args.quiet)
+    print(f"model saved to {config.output.dir} ({summary['steps']} steps, {summary['seconds']} s)", file=sys.stderr)
+    if config.output.export_onnx:
+        from vner.training.export import export_model
+
+        target = f"{config.output.dir}/onnx"
+        export_model(config.output.dir, target, int8=config.output.int8, parity_data=config.data.gold)
+        print(f"ONNX model exported to {target}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_cv(args: argparse.Namespace) -> int:
+    import json
+
+    from vner.training.config import load_config
+    from vner.training.cv import cross_validate, format_cv
+
+    config = load_config(args.config, list(args.set))
+    summary = cross_validate(config, args.output, progress=not args.quiet)
+    print(format_cv(summary))
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as handle:
+            json.dump(summary, handle, indent=2)
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from vner.training.export import ExportError, export_model
+
+    try:
+        manifest = export_model(args.model, args.output, int8=args.int8, parity_data=args.parity_data,
+                                min_int8_agreement=args.min_int8_agreement)
+    except ExportError as exc:
+        print(f"vner export: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    parity = manifest["parity"]
+    print(f"exported to {args.output}: FP32 max |Δlogit| {parity['fp32_max_abs_diff']:.2e}, "
+          f"identical entities: {parity['fp32_identical_entities']}", file=sys.stderr)
+    if parity["int8_entity_agreement"] is not None:
+        print(f"INT8 agreement with FP32 on {parity['documents']} documents: entities "
+              f"{parity['int8_entity_agreement']:.2%}, relations {parity['int8_relation_agreement']:.2%}",
+              file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_tag(args: argparse.Namespace) -> int:
+    from vner.serving.batch import tag_inputs, tag_stream
+
+    options = dict(model=args.model, precision=args.precision, workers=args.workers, batch_size=args.batch_size,
+                   threads=args.threads, progress=not args.quiet)
+    if args.output == "-":
+        from vner.serving.readers import iter_inputs
+
+        summary = tag_stream(iter_inputs(args.inputs), sys.stdout, **options)
+    else:
+        summary = tag_inputs(args.inputs, args.output, resume=args.resume, **options)
+    print(summary, file=sys.stderr)
     return EXIT_OK
 
 
@@ -96,6 +163,68 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("--from", dest="source_format", choices=FORMATS, help="input format")
     convert.add_argument("--to", dest="target_format", choices=FORMATS, help="output format")
     convert.set_defaults(run=_cmd_convert)
+
+    train = verbs.add_parser(
+        "train",
+        help="fine-tune the joint NER + relation model from a config",
+        description="Fine-tune a PhoBERT encoder with a tagger and a relation head, on the config's gold and "
+        "silver data; save a model directory (and its ONNX export when output.export_onnx). "
+        "Several GPUs: accelerate launch -m vner train --config ...",
+    )
+    train.add_argument("--config", required=True, help="YAML config (see configs/)")
+    train.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                       help="override a config key (repeatable), e.g. --set training.epochs=3")
+    train.add_argument("--output", help="shorthand for --set output.dir=DIR")
+    train.add_argument("--encoder", help="shorthand for --set model.encoder=NAME_OR_DIR")
+    train.add_argument("--resume", action="store_true", help="continue from the output dir's checkpoint")
+    train.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    train.set_defaults(run=_cmd_train)
+
+    cv = verbs.add_parser(
+        "cv",
+        help="leave-one-document-out cross-validation on the config's gold file",
+        description="Train one model per gold document with that document held out (plus the config's silver "
+        "data), score it on the held-out document, and print mean and spread of entity and relation F1.",
+    )
+    cv.add_argument("--config", required=True, help="YAML config")
+    cv.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE", help="override a config key")
+    cv.add_argument("--output", default="runs/cv", help="folder for the fold models (default: runs/cv)")
+    cv.add_argument("--json", help="also write the summary as JSON here")
+    cv.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    cv.set_defaults(run=_cmd_cv)
+
+    export = verbs.add_parser(
+        "export",
+        help="export a trained model to ONNX (FP32 and INT8) with parity checks",
+        description="Write an ONNX serving directory: encoder+tagger graph, INT8 quantised copy, relation head, "
+        "tokenizer, manifest. Parity with torch is checked on --parity-data; a model that fails is not written.",
+    )
+    export.add_argument("--model", required=True, help="trained model directory (from vner train)")
+    export.add_argument("--output", required=True, help="serving directory to write")
+    export.add_argument("--int8", action=argparse.BooleanOptionalAction, default=True,
+                        help="also write the INT8 model (default: yes)")
+    export.add_argument("--parity-data", default="seeds/gold.jsonl", help="documents for the parity check")
+    export.add_argument("--min-int8-agreement", type=float, default=0.95,
+                        help="refuse an INT8 model agreeing with FP32 on fewer entities (default 0.95)")
+    export.set_defaults(run=_cmd_export)
+
+    tag = verbs.add_parser(
+        "tag",
+        help="tag documents on CPU with an exported model (no torch needed)",
+        description="Tag .txt files, folders of them, JSONL(.gz) with id/text, or - for stdin. One JSON line per "
+        "input document, in input order, flushed as it goes; bad inputs give a line with an 'error' field.",
+    )
+    tag.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders, JSONL(.gz), or -")
+    tag.add_argument("-o", "--output", required=True, help="JSONL file to write, or - for stdout")
+    tag.add_argument("--model", help="exported model directory (default: the model shipped with vner)")
+    tag.add_argument("--precision", choices=("auto", "int8", "fp32"), default="auto",
+                     help="which ONNX graph to run (auto: INT8 when present)")
+    tag.add_argument("--workers", type=int, default=1, help="processes (default 1)")
+    tag.add_argument("--threads", type=int, help="onnxruntime threads per process (default: cores / workers)")
+    tag.add_argument("--batch-size", type=int, default=16, help="windows per model call (default 16)")
+    tag.add_argument("--resume", action="store_true", help="skip ids already in the output and append")
+    tag.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    tag.set_defaults(run=_cmd_tag)
 
     for verb, summary in RESERVED_VERBS.items():
         reserved = verbs.add_parser(verb, help=f"{summary} (reserved)", description=summary)
