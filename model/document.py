@@ -112,6 +112,12 @@ class Document:
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False)
 
+    def _repr_html_(self) -> str:
+        """Highlights by type and a relation table, for notebooks."""
+        from vner.model.render import render_html
+
+        return render_html([self], title=self.id or "vner")
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:
         if not isinstance(data, dict):

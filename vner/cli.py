@@ -122,6 +122,23 @@ def _cmd_tag(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_show(args: argparse.Namespace) -> int:
+    from vner.model.formats import read_documents
+    from vner.model.render import render_html, render_text
+
+    docs = list(read_documents(args.input))
+    if args.limit:
+        docs = docs[: args.limit]
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(render_html(docs, title=args.title or str(args.input)))
+        print(f"wrote {len(docs)} document(s) to {args.output}", file=sys.stderr)
+    else:
+        for doc in docs:
+            print(render_text(doc))
+    return EXIT_OK
+
+
 def _reserved(verb: str) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         print(f"vner {verb}: not available in vner {__version__} yet", file=sys.stderr)
@@ -225,6 +242,18 @@ def build_parser() -> argparse.ArgumentParser:
     tag.add_argument("--resume", action="store_true", help="skip ids already in the output and append")
     tag.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     tag.set_defaults(run=_cmd_tag)
+
+    show = verbs.add_parser(
+        "show",
+        help="show annotated documents as text, or as an HTML page",
+        description="Print documents with [mention]TYPE marks and their relations; with -o, write a "
+        "self-contained HTML page (coloured highlights by type, a relation table per document).",
+    )
+    show.add_argument("input", help="annotated JSONL(.gz), CoNLL or BRAT folder")
+    show.add_argument("-o", "--output", help="HTML file to write (default: text on stdout)")
+    show.add_argument("--limit", type=int, help="show the first N documents only")
+    show.add_argument("--title", help="page title")
+    show.set_defaults(run=_cmd_show)
 
     for verb, summary in RESERVED_VERBS.items():
         reserved = verbs.add_parser(verb, help=f"{summary} (reserved)", description=summary)
