@@ -18,9 +18,19 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -e '.[train,dev]'
 	touch $@
 
-# The main job on the embedded default: validate the gold seeds (later: train, evaluate, export, tag).
+ARTICLE ?= seeds/000_483d9ad60788fe5b.txt
+
+# The main job, offline: validate the gold seeds; build the tiny PhoBERT; train the tiny config on
+# the seeds; evaluate with seqeval; export to ONNX (parity-checked); tag an article with it and with
+# the model shipped in the package; show the tagged article.
 main: setup
 	$(VNER) validate seeds/gold.jsonl
+	$(BIN)/python -m vner.training.tiny_phobert --corpus seeds --output runs/tiny-phobert
+	$(VNER) train --config configs/tiny.yaml
+	$(VNER) evaluate --model runs/tiny --data seeds/gold.jsonl
+	$(VNER) tag $(ARTICLE) --model runs/tiny/onnx -o runs/tagged-tiny.jsonl
+	$(VNER) tag $(ARTICLE) -o runs/tagged.jsonl
+	$(VNER) show runs/tagged.jsonl
 
 test: setup
 	$(BIN)/python -m pytest

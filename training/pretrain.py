@@ -100,6 +100,18 @@ def pretrain_mlm(
         model.train()
         return sum(losses) / len(losses)
 
+    output_dir = Path(output_dir)
+
+    def save_encoder() -> None:
+        """The encoder with its tokenizer files: usable as model.encoder even if the run is cut short."""
+        output_dir.mkdir(parents=True, exist_ok=True)
+        model.roberta.save_pretrained(output_dir)
+        for name in ("vocab.txt", "bpe.codes", "tokenizer.json", "tokenizer_config.json",
+                     "special_tokens_map.json", "added_tokens.json"):
+            source = Path(encoder_dir) / name
+            if source.exists() and source.resolve() != (output_dir / name).resolve():
+                (output_dir / name).write_bytes(source.read_bytes())
+
     history = [{"step": 0, "heldout_loss": heldout_loss()}]
     model.train()
     stream = batches(train_sequences)
@@ -119,15 +131,9 @@ def pretrain_mlm(
                 history.append({"step": step, "train_loss": sum(running[-100:]) / len(running[-100:]),
                                 "heldout_loss": heldout_loss()})
                 log.info("step %d: %s", step, history[-1])
+                save_encoder()
 
-    output_dir = Path(output_dir)
-    output_dir.mkdir(parents=True, exist_ok=True)
-    model.roberta.save_pretrained(output_dir)
-    for name in ("vocab.txt", "bpe.codes", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
-                 "added_tokens.json"):
-        source = Path(encoder_dir) / name
-        if source.exists() and source.resolve() != (output_dir / name).resolve():
-            (output_dir / name).write_bytes(source.read_bytes())
+    save_encoder()
     summary = {
         "sequences": len(train_sequences),
         "heldout_sequences": len(heldout),
