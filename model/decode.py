@@ -47,6 +47,8 @@ _ALLOWED_LABELS = np.array(
         for head in ENTITY_TYPES
     ]
 )
+# Whether any relation type may join a head type to a tail type.
+_JOINABLE = _ALLOWED_LABELS.sum(axis=-1) > 1
 _SYMMETRIC = {r.value for r, sig in RELATION_SIGNATURES.items() if sig.symmetric}
 
 
@@ -145,22 +147,22 @@ def candidate_pairs(
     entity_types: Sequence[str], first_words: Sequence[int], word_sentence: Sequence[int]
 ) -> list[tuple[int, int]]:
     """Ordered entity pairs of one sentence that some relation type may join."""
+    by_sentence: dict[int, list[int]] = {}
+    for index, word in enumerate(first_words):
+        by_sentence.setdefault(word_sentence[word], []).append(index)
     pairs = []
-    for head, head_type in enumerate(entity_types):
-        for tail, tail_type in enumerate(entity_types):
-            if head == tail or word_sentence[first_words[head]] != word_sentence[first_words[tail]]:
-                continue
-            if _ALLOWED_LABELS[ENTITY_TYPE_IDS[head_type], ENTITY_TYPE_IDS[tail_type]].sum() > 1:
-                pairs.append((head, tail))
-    return pairs
+    for members in by_sentence.values():
+        for head in members:
+            head_type = ENTITY_TYPE_IDS[entity_types[head]]
+            for tail in members:
+                if head != tail and _JOINABLE[head_type, ENTITY_TYPE_IDS[entity_types[tail]]]:
+                    pairs.append((head, tail))
+    return sorted(pairs)
 
 
-def window_of_pair(windows: Sequence[Window], head_word: int, tail_word: int) -> int | None:
-    """The window that owns the head word and also holds the tail word, if any."""
-    for index, window in enumerate(windows):
-        if window.own_start <= head_word < window.own_end:
-            return index if window.word_start <= tail_word < window.word_end else None
-    return None
+def owning_windows(windows: Sequence[Window]) -> dict[int, int]:
+    """Word index → index of the window that owns it."""
+    return {word: index for index, w in enumerate(windows) for word in range(w.own_start, w.own_end)}
 
 
 def decode_relations(
@@ -174,12 +176,17 @@ def decode_relations(
         return []
     first_words = entity_words(encoded.prepared, entities)
     types = [ent.type for ent in entities]
+    owner = owning_windows(encoded.windows)
+    firsts: dict[int, dict[int, int]] = {}
     pairs, heads, tails = [], [], []
     for head, tail in candidate_pairs(types, first_words, encoded.prepared.word_sentence):
-        index = window_of_pair(encoded.windows, first_words[head], first_words[tail])
-        if index is None:
+        index = owner.get(first_words[head])
+        window = encoded.windows[index] if index is not None else None
+        if window is None or not window.word_start <= first_words[tail] < window.word_end:
             continue
-        first = encoded.windows[index].first_subwords()
+        if index not in firsts:
+            firsts[index] = window.first_subwords()
+        first = firsts[index]
         hidden = outputs[index][1]
         pairs.append((head, tail))
         heads.append(hidden[first[first_words[head]]])

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from vner.model.decode import ENTITY_TYPE_IDS, WordSubwordsFn, candidate_pairs
+from vner.model.decode import ENTITY_TYPE_IDS, WordSubwordsFn, candidate_pairs, owning_windows
 from vner.model.document import Document
 from vner.model.pipeline import make_windows, prepare_text, word_tags
 from vner.model.schema import BIO_TAGS, NO_RELATION, RELATION_LABELS, RELATION_SIGNATURES, RelationType
@@ -70,18 +70,21 @@ def document_examples(
         word_subwords(prepared.word_forms()), prepared.word_sentence,
         bos_id=bos_id, eos_id=eos_id, max_length=max_length,
     )
+    owner = owning_windows(windows)
+    pairs_by_window: dict[int, list[tuple[int, int]]] = {}
+    for head, tail in pairs:
+        pairs_by_window.setdefault(owner[first_words[head]], []).append((head, tail))
     examples = []
-    for window in windows:
+    for index, window in enumerate(windows):
         first = window.first_subwords()
         labels = [IGNORE] * len(window.input_ids)
         for word, position in first.items():
             labels[position] = TAG_IDS[tags[word]]
         heads, tails, head_types, tail_types, pair_labels = [], [], [], [], []
-        for head, tail in pairs:
-            head_word, tail_word = first_words[head], first_words[tail]
-            if window.own_start <= head_word < window.own_end and tail_word in first:
-                heads.append(first[head_word])
-                tails.append(first[tail_word])
+        for head, tail in pairs_by_window.get(index, []):
+            if first_words[tail] in first:
+                heads.append(first[first_words[head]])
+                tails.append(first[first_words[tail]])
                 head_types.append(ENTITY_TYPE_IDS[entities[head].type])
                 tail_types.append(ENTITY_TYPE_IDS[entities[tail].type])
                 pair_labels.append(RELATION_IDS[relations.get((head, tail), NO_RELATION)])
