@@ -61,7 +61,7 @@ def test_hostile_inputs_give_one_line_each_and_the_run_goes_on(exported_tiny, tm
     by_id = {line["id"]: line for line in lines}
     for bad in ("empty", "blank", "no-text", "number", "binary", "latin1", "empty"):
         assert by_id[bad]["error"], bad
-    assert any(line["id"].endswith(":line 6") and line["error"] for line in lines), [l["id"] for l in lines]
+    assert any(line["id"].endswith(":line 6") and line["error"] for line in lines), [x["id"] for x in lines]
     for good in ("ok", "html", "huge"):
         assert "error" not in by_id[good]
         text = by_id[good]["text"]
