@@ -17,10 +17,9 @@ log = logging.getLogger("vner")
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
 # Verbs that later versions fill in; they are reserved so scripts can rely on the names.
-RESERVED_VERBS = {
-    "label": "derive weak labels from raw documents",
-    "evaluate": "score a model or labeller against gold annotations",
-}
+RESERVED_VERBS: dict[str, str] = {}
+#: Labellers ``vner evaluate --labeller`` can score.
+LABELLERS = ("weak",)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -139,6 +138,43 @@ def _cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_label(args: argparse.Namespace) -> int:
+    from vner.training.weak import label_inputs
+
+    summary = label_inputs(args.inputs, args.output, progress=not args.no_progress)
+    print(f"labelled {summary} -> {args.output}", file=sys.stderr)
+    if summary.documents and summary.errors == summary.documents:
+        return EXIT_FAILURE  # nothing could be labelled
+    return EXIT_OK
+
+
+def _evaluation_reports(args: argparse.Namespace) -> tuple[str, dict]:
+    """What is evaluated (named for the report) and its ``{"entities": Report, "relations": Report}``."""
+    if args.labeller:
+        from vner.training.weak import evaluate_labeller
+
+        return f"labeller {args.labeller}", evaluate_labeller(args.data)
+    raise ValueError("choose what to evaluate (--labeller)")
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    import json
+
+    from vner.training.metrics import format_report
+
+    name, reports = _evaluation_reports(args)
+    print(f"{name} on {args.data}\n")
+    print(format_report(reports))
+    if args.json:
+        figures = {"evaluated": name, "data": str(args.data)}
+        figures.update({key: report.to_dict() for key, report in reports.items()})
+        with open(args.json, "w", encoding="utf-8") as handle:
+            json.dump(figures, handle, ensure_ascii=False, indent=2)
+            handle.write("\n")
+        print(f"wrote {args.json}", file=sys.stderr)
+    return EXIT_OK
+
+
 def _reserved(verb: str) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         print(f"vner {verb}: not available in vner {__version__} yet", file=sys.stderr)
@@ -254,6 +290,31 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--limit", type=int, help="show the first N documents only")
     show.add_argument("--title", help="page title")
     show.set_defaults(run=_cmd_show)
+
+    label = verbs.add_parser(
+        "label",
+        help="derive weak labels from raw documents",
+        description="Label documents with the weak labeller (gazetteers, patterns, constructions). Inputs: .txt "
+        "files, folders of them (recursive), JSONL(.gz) with id and text, or - for stdin. One JSONL line per input "
+        "document, in input order; a document that cannot be read gives a line with an 'error' field. Prints a "
+        "summary: documents, errors, articles/s.",
+    )
+    label.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders, JSONL(.gz), or -")
+    label.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="JSONL(.gz) file to write")
+    label.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    label.set_defaults(run=_cmd_label)
+
+    evaluate = verbs.add_parser(
+        "evaluate",
+        help="score a model or labeller against gold annotations",
+        description="Score predictions against gold annotations: entity and relation precision, recall and F1 "
+        "per type and micro-averaged (exact spans; cooperates_with in either order), as the guide defines them.",
+    )
+    evaluated = evaluate.add_mutually_exclusive_group(required=True)
+    evaluated.add_argument("--labeller", choices=LABELLERS, help="score a rule-based labeller")
+    evaluate.add_argument("--data", required=True, metavar="GOLD.jsonl", help="gold annotations (JSONL)")
+    evaluate.add_argument("--json", metavar="OUT.json", help="also write the figures as JSON")
+    evaluate.set_defaults(run=_cmd_evaluate)
 
     for verb, summary in RESERVED_VERBS.items():
         reserved = verbs.add_parser(verb, help=f"{summary} (reserved)", description=summary)
