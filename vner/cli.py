@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from typing import Callable, Sequence
+from typing import Sequence
 
 from vner import __version__
 
@@ -16,8 +16,6 @@ log = logging.getLogger("vner")
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
-# Verbs that later versions fill in; they are reserved so scripts can rely on the names.
-RESERVED_VERBS: dict[str, str] = {}
 #: Labellers ``vner evaluate --labeller`` can score.
 LABELLERS = ("weak",)
 
@@ -148,39 +146,33 @@ def _cmd_label(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _evaluation_reports(args: argparse.Namespace) -> tuple[str, dict]:
-    """What is evaluated (named for the report) and its ``{"entities": Report, "relations": Report}``."""
-    if args.labeller:
-        from vner.training.weak import evaluate_labeller
-
-        return f"labeller {args.labeller}", evaluate_labeller(args.data)
-    raise ValueError("choose what to evaluate (--labeller)")
-
-
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     import json
 
     from vner.training.metrics import format_report
 
-    name, reports = _evaluation_reports(args)
+    if args.model:
+        from vner.training.evaluate import evaluate_model, format_seqeval
+
+        name = f"model {args.model}"
+        result = evaluate_model(args.model, args.data)
+        report_text = format_seqeval(result["seqeval"]) + "\n" + result["text"]
+        figures = {key: result[key] for key in ("seqeval", "entities", "relations")}
+    else:
+        from vner.training.weak import evaluate_labeller
+
+        name = f"labeller {args.labeller}"
+        reports = evaluate_labeller(args.data)
+        report_text = format_report(reports)
+        figures = {key: report.to_dict() for key, report in reports.items()}
     print(f"{name} on {args.data}\n")
-    print(format_report(reports))
+    print(report_text)
     if args.json:
-        figures = {"evaluated": name, "data": str(args.data)}
-        figures.update({key: report.to_dict() for key, report in reports.items()})
         with open(args.json, "w", encoding="utf-8") as handle:
-            json.dump(figures, handle, ensure_ascii=False, indent=2)
+            json.dump({"evaluated": name, "data": str(args.data), **figures}, handle, ensure_ascii=False, indent=2)
             handle.write("\n")
         print(f"wrote {args.json}", file=sys.stderr)
     return EXIT_OK
-
-
-def _reserved(verb: str) -> Callable[[argparse.Namespace], int]:
-    def run(args: argparse.Namespace) -> int:
-        print(f"vner {verb}: not available in vner {__version__} yet", file=sys.stderr)
-        return EXIT_FAILURE
-
-    return run
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -312,13 +304,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluated = evaluate.add_mutually_exclusive_group(required=True)
     evaluated.add_argument("--labeller", choices=LABELLERS, help="score a rule-based labeller")
+    evaluated.add_argument("--model", metavar="DIR", help="score a trained model directory (adds seqeval's report)")
     evaluate.add_argument("--data", required=True, metavar="GOLD.jsonl", help="gold annotations (JSONL)")
     evaluate.add_argument("--json", metavar="OUT.json", help="also write the figures as JSON")
     evaluate.set_defaults(run=_cmd_evaluate)
 
-    for verb, summary in RESERVED_VERBS.items():
-        reserved = verbs.add_parser(verb, help=f"{summary} (reserved)", description=summary)
-        reserved.set_defaults(run=_reserved(verb))
     return parser
 
 
