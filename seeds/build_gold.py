@@ -22,7 +22,7 @@ import re
 import sys
 from pathlib import Path
 
-from vner.model.document import Document, Entity, Relation, write_jsonl
+from vner.model.document import Document, Entity, Relation, read_jsonl, write_jsonl
 from vner.model.validate import check_document
 
 SEEDS = Path(__file__).resolve().parent
@@ -100,21 +100,35 @@ def possible_misses(doc: Document) -> list[str]:
     return notes
 
 
+def _texts(source: Path) -> dict[str, str]:
+    """Article id → text, from a folder of ``<id>.txt`` or a JSONL(.gz) file with ``id`` and ``text``."""
+    if source.is_dir():
+        return {p.stem: p.read_text(encoding="utf-8") for p in sorted(source.glob("*.txt"))}
+    return {doc.id: doc.text for doc in read_jsonl(source)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="check only, write nothing")
     parser.add_argument("--only", metavar="ID", help="check one article only (implies --check)")
+    parser.add_argument("--texts", type=Path, default=SEEDS,
+                        help="folder of <id>.txt, or JSONL(.gz) with id and text (default: seeds/)")
+    parser.add_argument("--annotations", type=Path, default=SEEDS / "annotations",
+                        help="folder of <id>.tsv (default: seeds/annotations/)")
+    parser.add_argument("--output", type=Path, default=SEEDS / "gold.jsonl", help="JSONL to write")
     args = parser.parse_args(argv)
+    texts = _texts(args.texts)
+    sources = sorted(args.annotations.glob(f"{args.only or '*'}.tsv"))
+    if args.texts == SEEDS:  # every seed article must be annotated
+        sources = [args.annotations / f"{doc_id}.tsv" for doc_id in sorted(texts) if args.only in (None, doc_id)]
     docs, failed = [], False
-    for article in sorted(SEEDS.glob(f"{args.only or '*'}.txt")):
-        source = SEEDS / "annotations" / f"{article.stem}.tsv"
-        if not source.exists():
-            print(f"missing annotation file {source}", file=sys.stderr)
+    for source in sources:
+        if not source.exists() or source.stem not in texts:
+            print(f"missing {'annotation file' if not source.exists() else 'text of'} {source}", file=sys.stderr)
             failed = True
             continue
-        text = article.read_text(encoding="utf-8")
         try:
-            doc = build_document(article.stem, text, source.read_text(encoding="utf-8").splitlines())
+            doc = build_document(source.stem, texts[source.stem], source.read_text(encoding="utf-8").splitlines())
         except ValueError as exc:
             print(exc, file=sys.stderr)
             failed = True
@@ -129,8 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     if failed:
         return 1
     if not (args.check or args.only):
-        write_jsonl(docs, SEEDS / "gold.jsonl")
-        print(f"wrote {SEEDS / 'gold.jsonl'}")
+        write_jsonl(docs, args.output)
+        print(f"wrote {args.output}")
     return 0
 
 

@@ -36,7 +36,7 @@ class ModelSection:
 
 @dataclass
 class DataSection:
-    gold: str = "seeds/gold.jsonl"
+    gold: str | None = "seeds/gold.jsonl"  # null: train on silver only (to score on the seeds as unseen)
     silver: str | None = None  # weak labels made by `vner label`
     silver_weight: float = 0.5  # loss weight of silver windows relative to gold
     silver_max_docs: int | None = None

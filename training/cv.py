@@ -58,6 +58,8 @@ def cross_validate(config: TrainConfig, output_root: str | Path, *, progress: bo
     from vner.training.train import train
 
     output_root = Path(output_root)
+    if not config.data.gold:
+        raise ValueError("cross-validation needs a gold file (config key 'data.gold')")
     gold = [d for d in read_jsonl(config.data.gold) if d.error is None]
     if len(gold) < 2:
         raise ValueError("cross-validation needs at least two gold documents")

@@ -65,7 +65,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
         from vner.training.export import export_model
 
         target = f"{config.output.dir}/onnx"
-        export_model(config.output.dir, target, int8=config.output.int8, parity_data=config.data.gold)
+        export_model(config.output.dir, target, int8=config.output.int8, parity_data=config.data.gold or None)
         print(f"ONNX model exported to {target}", file=sys.stderr)
     return EXIT_OK
 
