@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 VNER := $(BIN)/vner
 TORCH_VERSION ?= 2.13.0
 
-.PHONY: setup main test lint clean
+.PHONY: setup main test browser lint clean
 
 setup: $(VENV)/.installed
 
@@ -32,8 +32,12 @@ main: setup
 	$(VNER) tag $(ARTICLE) -o runs/tagged.jsonl
 	$(VNER) show runs/tagged.jsonl
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest
+
+# The HTML view's test renders pages in a real headless Chromium (Debian's package).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
 lint: setup
 	$(BIN)/ruff check vner model training serving tests benchmarks seeds
