@@ -199,6 +199,7 @@ def export_model(
     int8: bool = True,
     parity_data: str | Path | None = None,
     min_int8_agreement: float = 0.95,
+    keep_fp32: bool = True,
 ) -> dict:
     """Export ``model_dir`` to a serving directory ``output_dir``; return the manifest.
 
@@ -206,7 +207,8 @@ def export_model(
     is there). Raises :class:`ExportError`, writing nothing, when the FP32 graph's
     logits differ from torch's by more than ``FP32_TOLERANCE`` or decode to other
     entities or relations, or when INT8 agrees with FP32 on fewer than
-    ``min_int8_agreement`` of the entities.
+    ``min_int8_agreement`` of the entities. ``keep_fp32=False`` leaves the FP32
+    graph out of the output once parity is checked (a smaller directory to ship).
     """
     from vner.model.network import JointModel
     from vner.model.subwords import load_tokenizer
@@ -255,6 +257,8 @@ def export_model(
         if problems:
             raise ExportError("export refused: " + "; ".join(problems))
 
+        if int8 and not keep_fp32:
+            (staging / ENCODER_FILE).unlink()
         manifest = {
             "format": 1,
             "files": {p.name: {"sha256": _sha256(p), "bytes": p.stat().st_size}
