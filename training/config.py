@@ -42,7 +42,7 @@ class DataSection:
     silver_max_docs: int | None = None
     dev: str | None = None  # a dev file; without one, dev_fraction of the gold documents
     dev_fraction: float = 0.2
-    exclude_ids: list[str] = field(default_factory=list)  # documents left out (cross-validation)
+    exclude_ids: list[str] = field(default_factory=list)  # gold or silver documents left out (CV, held-out)
 
 
 @dataclass

@@ -81,7 +81,7 @@ def load_documents(config: TrainConfig) -> tuple[list[Document], list[Document],
     else:
         train, dev = split_dev(gold, config.data.dev_fraction, config.training.seed)
     held_texts = {d.text for d in dev} | {d.text for d in _read(config.data.gold, "data.gold") if d.id in excluded}
-    silver = [d for d in _read(config.data.silver, "data.silver") if d.text not in held_texts]
+    silver = [d for d in _read(config.data.silver, "data.silver") if d.id not in excluded and d.text not in held_texts]
     if config.data.silver_max_docs is not None:
         silver = silver[: config.data.silver_max_docs]
     if not train and not silver:
