@@ -169,7 +169,36 @@ def load_tokenizer(model_dir: str | Path) -> Tokenizer:
             f"no usable PhoBERT tokenizer in {model_dir}: expected {TOKENIZER_FILE}, "
             f"or both {VOCAB_FILE} and {CODES_FILE}"
         )
-    return build_fast_tokenizer(vocab_path, codes_path)
+    try:
+        return build_fast_tokenizer(vocab_path, codes_path)
+    except Exception as error:  # the Rust tokenizer refused these files: PhobertTokenizer may still read them
+        logger.warning("cannot build the fast tokenizer from %s (%s); falling back to the slow PhobertTokenizer "
+                       "(needs transformers; several times slower)", model_dir, error)
+        return SlowPhobertTokenizer(vocab_path, codes_path)
+
+
+class SlowPhobertTokenizer:
+    """``transformers.PhobertTokenizer`` behind :func:`encode_words`: the fallback of :func:`load_tokenizer`.
+
+    PhoBERT's BPE works word by word, so encoding each word alone gives the
+    sentence's pieces and their word indices.
+    """
+
+    def __init__(self, vocab_path: str | Path, codes_path: str | Path) -> None:
+        from transformers import PhobertTokenizer
+
+        self.slow = PhobertTokenizer(str(vocab_path), str(codes_path))
+
+    def encode_words(self, words: Sequence[str]) -> tuple[list[int], list[int | None]]:
+        ids: list[int] = [SPECIAL_IDS[BOS]]
+        word_ids: list[int | None] = [None]
+        for index, word in enumerate(words):
+            pieces = self.slow.encode(word, add_special_tokens=False)
+            ids.extend(pieces)
+            word_ids.extend([index] * len(pieces))
+        ids.append(SPECIAL_IDS[EOS])
+        word_ids.append(None)
+        return ids, word_ids
 
 
 def _phobert_id(tokenizer: Tokenizer, token_id: int, mask_id: int) -> int:
@@ -194,13 +223,17 @@ def to_phobert_ids(tokenizer: Tokenizer, ids: Sequence[int]) -> list[int]:
     return [i if i <= mask_id else _phobert_id(tokenizer, i, mask_id) for i in ids]
 
 
-def encode_words(tokenizer: Tokenizer, words: Sequence[str]) -> tuple[list[int], list[int | None]]:
+def encode_words(
+    tokenizer: Tokenizer | SlowPhobertTokenizer, words: Sequence[str]
+) -> tuple[list[int], list[int | None]]:
     """Encode one sentence of segmented words (syllables joined by ``_``).
 
     Returns PhoBERT input ids (``<s> … </s>``, equal to
     ``PhobertTokenizer(" ".join(words))["input_ids"]``) and, for each id, the index
     of the word it comes from (``None`` for ``<s>`` and ``</s>``).
     """
+    if isinstance(tokenizer, SlowPhobertTokenizer):
+        return tokenizer.encode_words(words)
     text = " ".join(words)
     # Encoding the joined text is about twice as fast as is_pretokenized=True, and gives the
     # same pieces and word indices when each word is one pre-token: not empty, without white

@@ -185,3 +185,23 @@ def test_malformed_vocab_line_raises(tmp_path):
     vocab_path, codes_path = write_files(tmp_path, "ok 1\nnocount\n", "")
     with pytest.raises(ValueError, match="vocab.txt:2"):
         build_fast_tokenizer(vocab_path, codes_path)
+
+
+def test_falls_back_to_the_slow_tokenizer_with_a_warning(tiny_phobert_dir, tmp_path, monkeypatch, caplog):
+    import shutil
+
+    from vner.model import subwords
+
+    for name in (subwords.VOCAB_FILE, subwords.CODES_FILE):
+        shutil.copy(tiny_phobert_dir / name, tmp_path / name)
+    fast = subwords.load_tokenizer(tmp_path)
+
+    def refuse(*args):
+        raise RuntimeError("cannot build")
+
+    monkeypatch.setattr(subwords, "build_fast_tokenizer", refuse)
+    slow = subwords.load_tokenizer(tmp_path)
+    assert isinstance(slow, subwords.SlowPhobertTokenizer)
+    assert "falling back to the slow PhobertTokenizer" in caplog.text
+    words = "Phó_Chủ_tịch UBND tỉnh Bùi_Văn_Khắng chủ_trì cuộc họp ngày 24/2 .".split()
+    assert subwords.encode_words(slow, words) == subwords.encode_words(fast, words)

@@ -15,6 +15,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from tokenizers import Tokenizer
+
 from vner.model.decode import word_subword_ids
 from vner.model.document import Document, read_jsonl
 from vner.model.schema import ENTITY_TYPES, RELATION_TYPES
@@ -110,7 +112,8 @@ def _copy_tokenizer(source: Path, target: Path, tokenizer) -> None:
     for name in TOKENIZER_FILES:
         if (source / name).exists():
             shutil.copy2(source / name, target / name)
-    save_tokenizer(tokenizer, target)
+    if isinstance(tokenizer, Tokenizer):  # not the slow fallback, which has no tokenizer.json
+        save_tokenizer(tokenizer, target)
 
 
 def _dev_scores(model, tokenizer, dev: Sequence[Document], config: TrainConfig) -> dict:
