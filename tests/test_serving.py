@@ -106,3 +106,12 @@ def test_serving_needs_neither_torch_nor_transformers(exported_tiny):
 def test_a_missing_model_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="not an exported vner model"):
         Tagger(tmp_path)
+
+
+def test_int8_agreement_counts_two_empty_predictions_as_agreeing():
+    from vner.model.document import Document, Entity
+
+    empty = [Document("d", "Hà Nội")]
+    assert export_module._agreement(empty, [Document("d", "Hà Nội")]) == (1.0, 1.0)
+    found = [Document("d", "Hà Nội", [Entity("T1", "LOC", 0, 6, "Hà Nội")])]
+    assert export_module._agreement(found, empty)[0] == 0.0

@@ -131,8 +131,13 @@ def _quantise(source: Path, target: Path) -> None:
 
 
 def _agreement(reference: Sequence[Document], other: Sequence[Document]) -> tuple[float, float]:
+    """F1 of ``other`` against ``reference`` for entities and for relations; 1.0 where both found nothing."""
     reports = score_documents(reference, other)
-    return reports["entities"].micro.f1 if reference else 1.0, reports["relations"].micro.f1
+    scores = []
+    for report in (reports["entities"], reports["relations"]):
+        micro = report.micro
+        scores.append(1.0 if micro.tp + micro.fp + micro.fn == 0 else micro.f1)
+    return scores[0], scores[1]
 
 
 def check_parity(model, tokenizer, directory: Path, info: dict, docs: Sequence[Document],

@@ -62,10 +62,14 @@ def _cmd_train(args: argparse.Namespace) -> int:
     summary = train(config, resume=args.resume, progress=not args.quiet)
     print(f"model saved to {config.output.dir} ({summary['steps']} steps, {summary['seconds']} s)", file=sys.stderr)
     if config.output.export_onnx:
-        from vner.training.export import export_model
+        from vner.training.export import ExportError, export_model
 
         target = f"{config.output.dir}/onnx"
-        export_model(config.output.dir, target, int8=config.output.int8, parity_data=config.data.gold or None)
+        try:
+            export_model(config.output.dir, target, int8=config.output.int8, parity_data=config.data.gold or None)
+        except ExportError as exc:
+            print(f"vner train: the model is saved, but {exc}", file=sys.stderr)
+            return EXIT_FAILURE
         print(f"ONNX model exported to {target}", file=sys.stderr)
     return EXIT_OK
 
