@@ -29,7 +29,7 @@ from vner.model.schema import (
     RelationType,
     is_allowed,
 )
-from vner.model.subwords import encode_words
+from vner.model.subwords import BOS, EOS, SPECIAL_IDS, encode_words
 
 EncodeFn = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 ScorePairsFn = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
@@ -60,14 +60,14 @@ class EncodedText:
     windows: list[Window]
 
 
-def encode_text(
-    text: str, word_subwords: WordSubwordsFn, *, bos_id: int, eos_id: int, segmenter: str, max_length: int
-) -> EncodedText:
-    """Normalise, segment and window one text."""
+def encode_text(text: str, tokenizer: Tokenizer, *, segmenter: str, max_length: int) -> EncodedText:
+    """Normalise, segment, tokenise and window one text for PhoBERT."""
     prepared = prepare_text(text, segmenter)
-    pieces = word_subwords(prepared.word_forms()) if prepared.words else []
-    windows = make_windows(pieces, prepared.word_sentence, bos_id=bos_id, eos_id=eos_id, max_length=max_length)
-    return EncodedText(prepared, windows if prepared.words else [])
+    if not prepared.words:
+        return EncodedText(prepared, [])
+    windows = make_windows(word_subword_ids(tokenizer, prepared.word_forms()), prepared.word_sentence,
+                           bos_id=SPECIAL_IDS[BOS], eos_id=SPECIAL_IDS[EOS], max_length=max_length)
+    return EncodedText(prepared, windows)
 
 
 def word_subword_ids(tokenizer: Tokenizer, forms: Sequence[str]) -> list[list[int]]:

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
-from vner.model.decode import EncodedText, decode_batch, encode_text, pad_batch, word_subword_ids
+from vner.model.decode import EncodedText, decode_batch, encode_text, pad_batch
 from vner.model.document import Document
 from vner.model.pipeline import Window
 from vner.model.schema import check_schema
-from vner.model.subwords import BOS, EOS, PAD, SPECIAL_IDS, load_tokenizer
+from vner.model.subwords import PAD, SPECIAL_IDS, load_tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -103,12 +103,8 @@ class Tagger:
 
     def encode_texts(self, texts: Iterable[str]) -> list[EncodedText]:
         """Normalise, segment, tokenise and window each text."""
-        return [
-            encode_text(text, lambda forms: word_subword_ids(self._tokenizer, forms),
-                        bos_id=SPECIAL_IDS[BOS], eos_id=SPECIAL_IDS[EOS],
-                        segmenter=self.segmenter, max_length=self.max_length)
-            for text in texts
-        ]
+        return [encode_text(text, self._tokenizer, segmenter=self.segmenter, max_length=self.max_length)
+                for text in texts]
 
     def batch(self, windows: Sequence[Window]) -> tuple[np.ndarray, np.ndarray]:
         """Padded ``input_ids`` and ``attention_mask`` of windows."""

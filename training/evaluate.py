@@ -13,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
-from vner.model.decode import decode_batch, encode_text, word_subword_ids
+from vner.model.decode import decode_batch, encode_text
 from vner.model.document import Document, read_jsonl
 from vner.model.pipeline import MAX_WINDOW, prepare_text, word_tags
-from vner.model.subwords import BOS, EOS, PAD, SPECIAL_IDS, load_tokenizer
+from vner.model.subwords import PAD, SPECIAL_IDS, load_tokenizer
 from vner.training.metrics import format_report, score_documents
 
 log = logging.getLogger(__name__)
@@ -66,11 +66,8 @@ class TorchPredictor:
 
     def predict(self, texts: Sequence[str]) -> list[Document]:
         """Annotated documents for ``texts`` (ids left empty)."""
-        encoded = [
-            encode_text(text, lambda forms: word_subword_ids(self.tokenizer, forms), bos_id=SPECIAL_IDS[BOS],
-                        eos_id=SPECIAL_IDS[EOS], segmenter=self.segmenter, max_length=self.max_length)
-            for text in texts
-        ]
+        encoded = [encode_text(text, self.tokenizer, segmenter=self.segmenter, max_length=self.max_length)
+                   for text in texts]
         return decode_batch(encoded, texts, encode=self._encode, score_pairs=self._score_pairs,
                             pad_id=SPECIAL_IDS[PAD], batch_size=self.batch_size)
 

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from vner.model.subwords import BOS, EOS, SPECIAL_IDS, encode_words, load_tokenizer
-from vner.training.tiny_phobert import build_tiny_phobert, read_texts, segment_sentences
+from vner.training.tiny_phobert import add_shape_arguments, build_from_arguments, segment_corpora
 
 log = logging.getLogger(__name__)
 
@@ -153,28 +153,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m vner.training.pretrain", description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", nargs="+", required=True, help="JSONL(.gz) files with 'text', or .txt folders")
     parser.add_argument("--output", required=True, help="encoder directory to write")
-    parser.add_argument("--vocab-size", type=int, default=8000)
-    parser.add_argument("--hidden-size", type=int, default=256)
-    parser.add_argument("--layers", type=int, default=4)
-    parser.add_argument("--heads", type=int, default=4)
-    parser.add_argument("--intermediate-size", type=int, default=1024)
+    add_shape_arguments(parser, vocab_size=8000, hidden_size=256, layers=4, heads=4, intermediate_size=1024)
     parser.add_argument("--steps", type=int, default=3000)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--max-length", type=int, default=128)
     parser.add_argument("--learning-rate", type=float, default=5e-4)
-    parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
-    from tqdm.auto import tqdm
-
-    texts = [text for corpus in args.corpus for text in read_texts(corpus)]
-    sentences = [words for text in tqdm(texts, desc="segmenting", unit="text") for words in segment_sentences(text)]
+    sentences = segment_corpora(args.corpus)
     output = Path(args.output)
-    initial = output.parent / f"{output.name}-init"
-    build_tiny_phobert(sentences, initial, vocab_size=args.vocab_size, hidden_size=args.hidden_size,
-                       num_layers=args.layers, num_heads=args.heads, intermediate_size=args.intermediate_size,
-                       seed=args.seed)
+    initial = build_from_arguments(sentences, output.parent / f"{output.name}-init", args)
     summary = pretrain_mlm(initial, sentences, output, steps=args.steps, batch_size=args.batch_size,
                            max_length=args.max_length, learning_rate=args.learning_rate, seed=args.seed)
     print(json.dumps({k: v for k, v in summary.items() if k != "history"}, indent=2))

@@ -215,27 +215,23 @@ def build_tiny_phobert(
     return output_dir
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Command line: segment a corpus and build a tiny PhoBERT from it."""
-    parser = argparse.ArgumentParser(prog="python -m vner.training.tiny_phobert", description=__doc__.split("\n")[0])
-    parser.add_argument("--corpus", required=True, help="JSONL(.gz) with a 'text' field, or a folder of .txt files")
-    parser.add_argument("--output", required=True, help="model directory to write")
-    parser.add_argument("--vocab-size", type=int, default=4000)
-    parser.add_argument("--hidden-size", type=int, default=64)
-    parser.add_argument("--layers", type=int, default=2)
-    parser.add_argument("--heads", type=int, default=2)
-    parser.add_argument("--intermediate-size", type=int, default=128)
+def add_shape_arguments(parser: argparse.ArgumentParser, *, vocab_size: int, hidden_size: int, layers: int,
+                        heads: int, intermediate_size: int) -> None:
+    """The encoder-shape flags (and ``--seed``) shared by this builder and the MLM pretraining command."""
+    parser.add_argument("--vocab-size", type=int, default=vocab_size)
+    parser.add_argument("--hidden-size", type=int, default=hidden_size)
+    parser.add_argument("--layers", type=int, default=layers)
+    parser.add_argument("--heads", type=int, default=heads)
+    parser.add_argument("--intermediate-size", type=int, default=intermediate_size)
     parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    sentences = [
-        words
-        for text in tqdm(read_texts(args.corpus), desc="segmenting", unit="text")
-        for words in segment_sentences(text)
-    ]
-    path = build_tiny_phobert(
+
+
+def build_from_arguments(sentences: Sequence[Sequence[str]], output_dir: str | Path,
+                         args: argparse.Namespace) -> Path:
+    """:func:`build_tiny_phobert` with the sizes given by :func:`add_shape_arguments`' flags."""
+    return build_tiny_phobert(
         sentences,
-        args.output,
+        output_dir,
         vocab_size=args.vocab_size,
         hidden_size=args.hidden_size,
         num_layers=args.layers,
@@ -243,7 +239,23 @@ def main(argv: Sequence[str] | None = None) -> None:
         intermediate_size=args.intermediate_size,
         seed=args.seed,
     )
-    print(path)
+
+
+def segment_corpora(corpora: Iterable[str | Path]) -> list[list[str]]:
+    """Every sentence of every corpus as PhoBERT word forms, with a progress bar."""
+    texts = (text for corpus in corpora for text in read_texts(corpus))
+    return [words for text in tqdm(texts, desc="segmenting", unit="text") for words in segment_sentences(text)]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Command line: segment a corpus and build a tiny PhoBERT from it."""
+    parser = argparse.ArgumentParser(prog="python -m vner.training.tiny_phobert", description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", required=True, help="JSONL(.gz) with a 'text' field, or a folder of .txt files")
+    parser.add_argument("--output", required=True, help="model directory to write")
+    add_shape_arguments(parser, vocab_size=4000, hidden_size=64, layers=2, heads=2, intermediate_size=128)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    print(build_from_arguments(segment_corpora([args.corpus]), args.output, args))
 
 
 if __name__ == "__main__":

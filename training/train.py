@@ -77,12 +77,13 @@ def _read(path: str | None, key: str) -> list[Document]:
 def load_documents(config: TrainConfig) -> tuple[list[Document], list[Document], list[Document]]:
     """(gold train, silver, dev) documents of a config."""
     excluded = set(config.data.exclude_ids)
-    gold = [d for d in _read(config.data.gold, "data.gold") if d.id not in excluded]
+    all_gold = _read(config.data.gold, "data.gold")
+    gold = [d for d in all_gold if d.id not in excluded]
     if config.data.dev:
         train, dev = gold, _read(config.data.dev, "data.dev")
     else:
         train, dev = split_dev(gold, config.data.dev_fraction, config.training.seed)
-    held_texts = {d.text for d in dev} | {d.text for d in _read(config.data.gold, "data.gold") if d.id in excluded}
+    held_texts = {d.text for d in dev} | {d.text for d in all_gold if d.id in excluded}
     silver = [d for d in _read(config.data.silver, "data.silver") if d.id not in excluded and d.text not in held_texts]
     if config.data.silver_max_docs is not None:
         silver = silver[: config.data.silver_max_docs]
