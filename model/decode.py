@@ -233,7 +233,7 @@ def decode_batch(
         outputs = all_outputs[cursor : cursor + len(enc.windows)]
         cursor += len(enc.windows)
         tags, scores = decode_tags(enc, outputs)
-        entities = entities_from_word_tags(enc.prepared, tags, scores)
+        entities = entities_from_word_tags(enc.prepared, tags, scores, join_fragments=True)
         relations = decode_relations(enc, outputs, entities, score_pairs)
         documents.append(Document(id="", text=text, entities=entities, relations=relations))
     return documents

@@ -2,6 +2,7 @@
 
 import unicodedata
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -76,6 +77,23 @@ def test_stray_inside_tag_starts_a_span_and_spans_stop_at_sentence_edges():
     decoded = entities_from_word_tags(prepared, tags)
     assert [(e.type, e.text) for e in decoded] == [("PER", "Khắng"), ("LOC", "."), ("LOC", "Hà Nội")]
 
+
+
+def test_model_fragments_of_one_mention_are_joined_but_lists_are_not():
+    prepared = prepare_text("Ông Tập Cận Bình thăm Hà Nội, Hải Phòng ngày 11/5.")
+    forms = prepared.word_forms()
+    assert forms == ["Ông", "Tập_Cận", "Bình", "thăm", "Hà_Nội", ",", "Hải_Phòng", "ngày", "11", "/", "5", "."]
+    tags = {"Tập_Cận": "B-PER", "Bình": "B-PER", "Hà_Nội": "B-LOC", "Hải_Phòng": "B-LOC",
+            "11": "B-DATE", "5": "B-DATE"}
+    word_tags = [tags.get(form, "O") for form in forms]
+    scores = [0.9 if tag != "O" else 1.0 for tag in word_tags]
+    split = entities_from_word_tags(prepared, word_tags, scores)
+    joined = entities_from_word_tags(prepared, word_tags, scores, join_fragments=True)
+    assert [e.text for e in split] == ["Tập Cận", "Bình", "Hà Nội", "Hải Phòng", "11", "5"]
+    # a space or a slash between two same-type spans joins them; a comma keeps a list apart
+    assert [(e.type, e.text) for e in joined] == [("PER", "Tập Cận Bình"), ("LOC", "Hà Nội"), ("LOC", "Hải Phòng"),
+                                                  ("DATE", "11/5")]
+    assert [e.score for e in joined] == pytest.approx([0.9] * 4)  # the slash (an O word) does not count
 
 def fake_subwords(lengths):
     return [[5] * n for n in lengths]
