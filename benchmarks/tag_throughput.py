@@ -110,7 +110,7 @@ def stage_shares(tagger: Tagger, texts: list[str]) -> dict[str, float]:
 
         encoded = EncodedText(prepared, windows)
         tags, scores = decode_tags(encoded, outputs)
-        entities = entities_from_word_tags(prepared, tags, scores)
+        entities = entities_from_word_tags(prepared, tags, scores, join_fragments=True)
         relation_seconds = spent["model: relation head"]
         decode_relations(encoded, outputs, entities, timed_score_pairs)
         t5 = time.perf_counter()
@@ -127,7 +127,9 @@ def count_tokens(tagger: Tagger, texts: list[str]) -> int:
     return sum(len(w.input_ids) for enc in tagger.encode_texts(texts) for w in enc.windows)
 
 
-def bench_model(name: str, torch_dir: Path, serving_dir: Path, texts: list[str], article: str, repeats: int) -> None:
+def bench_model(name: str, torch_dir: Path, serving_dir: Path, per_tensor_dir: Path, texts: list[str],
+                article: str, repeats: int) -> None:
+    """One table: PyTorch FP32, ONNX FP32, ONNX INT8 (per-channel scales, the default) and INT8 per tensor."""
     from vner.training.evaluate import TorchPredictor
 
     print(f"\n== {name}")
@@ -137,17 +139,19 @@ def bench_model(name: str, torch_dir: Path, serving_dir: Path, texts: list[str],
         "pytorch fp32": TorchPredictor.from_directory(torch_dir),
         "onnx fp32": Tagger(serving_dir, precision="fp32"),
         "onnx int8": int8,
+        "int8 per-tensor": Tagger(per_tensor_dir, precision="int8"),
     }
     results = {}
     for runtime, predictor in runtimes.items():
         results[runtime] = throughput(predictor.predict, texts, tokens)
         results[runtime].update(latency(lambda t, p=predictor: p.predict([t]), article, repeats))
         r = results[runtime]
-        print(f"{runtime:<14} {r['articles_per_s']:8.2f} articles/s {r['tokens_per_s']:9.0f} tokens/s   "
+        print(f"{runtime:<15} {r['articles_per_s']:8.2f} articles/s {r['tokens_per_s']:9.0f} tokens/s   "
               f"predict p50 {r['p50_ms']:8.1f} ms  p95 {r['p95_ms']:8.1f} ms")
     base = results["pytorch fp32"]["articles_per_s"]
     print(f"speed-up over pytorch fp32: onnx fp32 {results['onnx fp32']['articles_per_s'] / base:.2f}×, "
-          f"onnx int8 {results['onnx int8']['articles_per_s'] / base:.2f}×")
+          f"onnx int8 {results['onnx int8']['articles_per_s'] / base:.2f}× "
+          f"(per tensor {results['int8 per-tensor']['articles_per_s'] / base:.2f}×)")
     shares = stage_shares(int8, texts)
     print("time shares with INT8: " + ", ".join(f"{stage} {share:.1%}" for stage, share in shares.items()))
     print(f"outside the model: {1 - shares['model: encoder'] - shares['model: relation head']:.1%}")
@@ -169,15 +173,19 @@ def main() -> None:
     article = min(texts, key=lambda t: abs(len(t.split()) - 600))
     print(f"{len(texts)} articles of {FEED.name}, {sum(map(len, texts))} characters; "
           f"latency article: {len(article.split())} words")
+    def exported(model: Path, name: str) -> tuple[Path, Path]:
+        default, per_tensor = Path(tmp) / name, Path(tmp) / f"{name}-per-tensor"
+        export_model(model, default, min_int8_agreement=0.0)
+        export_model(model, per_tensor, min_int8_agreement=0.0, per_channel=False)
+        return default, per_tensor
+
     with tempfile.TemporaryDirectory() as tmp:
         if not args.skip_base:
             base = build_base_shaped(args.tokenizer, Path(tmp) / "base")
-            export_model(base, Path(tmp) / "base-onnx", min_int8_agreement=0.0)
-            bench_model("PhoBERT-base-shaped (random weights, 12 × 768)", base, Path(tmp) / "base-onnx",
+            bench_model("PhoBERT-base-shaped (random weights, 12 × 768)", base, *exported(base, "base-onnx"),
                         texts, article, args.repeats)
         if args.trained:
-            export_model(args.trained, Path(tmp) / "trained-onnx", min_int8_agreement=0.0)
-            bench_model(f"trained model {args.trained}", args.trained, Path(tmp) / "trained-onnx",
+            bench_model(f"trained model {args.trained}", args.trained, *exported(args.trained, "trained-onnx"),
                         texts, article, args.repeats)
 
 

@@ -28,6 +28,17 @@ def test_export_writes_the_serving_directory(exported_tiny):
     assert set(manifest["files"]) == names - {"manifest.json"}
 
 
+
+def test_exported_attention_is_fused(trained_tiny, exported_tiny):
+    """One Attention operator per layer (QAttention once quantised): the fast onnxruntime kernels."""
+    import onnx
+
+    layers = json.loads((trained_tiny[0] / "config.json").read_text())["num_hidden_layers"]
+    fp32 = [n.op_type for n in onnx.load(exported_tiny / "model.onnx").graph.node]
+    int8 = [n.op_type for n in onnx.load(exported_tiny / "model.int8.onnx").graph.node]
+    assert fp32.count("Attention") == int8.count("QAttention") == layers > 0
+    assert "Softmax" not in fp32
+
 def test_export_refuses_a_model_that_fails_parity(trained_tiny, tmp_path, monkeypatch):
     monkeypatch.setattr(export_module, "FP32_TOLERANCE", -1.0)  # nothing can pass
     with pytest.raises(ExportError, match="FP32 logits differ"):

@@ -215,9 +215,9 @@ def export_model(
     entities or relations, or when INT8 agrees with FP32 on fewer than
     ``min_int8_agreement`` of the entities. ``keep_fp32=False`` leaves the FP32
     graph out of the output once parity is checked (a smaller directory to ship).
-    ``per_channel`` INT8 weight scales agree better with FP32 (99.3 % of the
-    seeds' entities for the default model, against 98.6 % per tensor) and run
-    about 10 % slower on CPU.
+    ``per_channel`` INT8 weight scales agree better with FP32 than one scale
+    per tensor and run a little slower (``benchmarks/tag_throughput.py``
+    measures both).
     """
     from vner.model.network import JointModel
     from vner.model.subwords import load_tokenizer
@@ -228,6 +228,9 @@ def export_model(
     if not info:
         raise ExportError(f"{model_dir} is not a trained vner model directory")
     model = JointModel.load(model_dir).eval()
+    # Eager attention traces to the pattern onnxruntime's optimiser fuses into one Attention
+    # operator (QAttention once quantised); SDPA's masking does not fuse and runs ~2x slower.
+    model.encoder.set_attn_implementation("eager")
     tokenizer = load_tokenizer(model_dir)
     config = model.encoder.config
     docs = list(read_jsonl(parity_data)) if parity_data else []
