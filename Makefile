@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --upgrade pip
 	# A plain `torch` requirement would pull the multi-GB CUDA build: take the CPU wheel first.
 	$(BIN)/pip install torch==$(TORCH_VERSION)
-	$(BIN)/pip install -e '.[train,dev]'
+	$(BIN)/pip install -e '.[train,dev,ray]'
 	touch $@
 
 ARTICLE ?= seeds/000_483d9ad60788fe5b.txt

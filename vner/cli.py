@@ -109,7 +109,27 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_tag_ray(args: argparse.Namespace) -> int:
+    if args.output == "-" or args.resume:
+        print("vner tag: --engine ray writes shards: give -o OUT.jsonl or -o FOLDER, and no --resume",
+              file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        from vner.serving.ray_engine import tag_inputs_ray
+
+        summary = tag_inputs_ray(args.inputs, args.output, model=args.model, precision=args.precision,
+                                 actors=args.actors, threads=args.threads, batch_size=args.batch_size,
+                                 shard_format=args.shard_format, address=args.ray_address, progress=not args.quiet)
+    except ImportError as exc:
+        print(f"vner tag: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    print(summary, file=sys.stderr)
+    return EXIT_OK
+
+
 def _cmd_tag(args: argparse.Namespace) -> int:
+    if args.engine == "ray":
+        return _cmd_tag_ray(args)
     from vner.serving.batch import tag_inputs, tag_stream
 
     options = dict(model=args.model, precision=args.precision, workers=args.workers, batch_size=args.batch_size,
@@ -278,6 +298,18 @@ def build_parser() -> argparse.ArgumentParser:
     tag.add_argument("--threads", type=int, help="onnxruntime threads per process (default: cores / workers)")
     tag.add_argument("--batch-size", type=int, default=16, help="windows per model call (default 16)")
     tag.add_argument("--resume", action="store_true", help="skip ids already in the output and append")
+    tag.add_argument("--engine", choices=("local", "ray"), default="local",
+                     help="local (default): processes on this machine; ray: Ray Data actors on a local instance or "
+                     "a cluster (pip install 'vner[ray]'), writing shards to -o FOLDER, or to OUT.jsonl.shards/ "
+                     "merged in input order into -o OUT.jsonl")
+    tag.add_argument("--ray-address", metavar="ADDRESS",
+                     help="with --engine ray: the cluster, 'auto' or ray://HOST:10001 (default: $RAY_ADDRESS, "
+                     "else a new local instance, stopped at the end)")
+    tag.add_argument("--actors", type=int,
+                     help="with --engine ray: taggers, one model load each (default: one per CPU of the cluster); "
+                     "--threads is then per actor (default: CPUs / actors)")
+    tag.add_argument("--shard-format", choices=("jsonl", "parquet"), default="jsonl",
+                     help="with --engine ray: format of the shards (default jsonl)")
     tag.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     tag.set_defaults(run=_cmd_tag)
 
