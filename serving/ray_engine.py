@@ -111,6 +111,20 @@ def cluster_cpus() -> int:
     return max(1, int(_import_ray().cluster_resources().get("CPU", 1)))
 
 
+def actor_pool(actors: int | None = None, threads: int | None = None) -> tuple[int, int]:
+    """(actors, threads per actor): one actor per CPU of the cluster, ``max(1, CPUs // actors)`` threads.
+
+    ``ValueError`` when they need more CPUs than the cluster has (Ray would wait for them forever).
+    """
+    cpus = cluster_cpus()
+    actors = actors or cpus
+    threads = threads or max(1, cpus // actors)
+    if actors * threads > cpus:
+        raise ValueError(f"{actors} actor(s) × {threads} thread(s) need {actors * threads} CPUs; the Ray cluster has "
+                         f"{cpus}: use fewer actors or threads")
+    return actors, threads
+
+
 def tag_dataset(
     dataset: ray.data.Dataset,
     *,
@@ -123,18 +137,15 @@ def tag_dataset(
 ) -> ray.data.Dataset:
     """Tag a dataset of :func:`documents_dataset` on a pool of ``actors`` taggers (lazy).
 
-    ``actors`` defaults to one per CPU of the cluster, ``threads`` (onnxruntime threads and CPUs
-    reserved per actor) to ``max(1, cluster CPUs // actors)``; ``chunk_size`` documents go to an
+    ``threads`` are onnxruntime threads, and CPUs reserved, per actor (defaults: :func:`actor_pool`);
+    ``chunk_size`` documents go to an
     actor per call, ``batch_size`` windows through the model at a time. The result has columns
     ``seq``, ``id``, ``error`` (None when tagged) and ``document`` (the output line).
     """
     from ray.data import ActorPoolStrategy
 
-    cpus = cluster_cpus()
-    actors = actors or cpus
-    threads = threads or max(1, cpus // actors)
-    log.info("tagging on %d actor(s) with %d onnxruntime thread(s) each (%d CPUs in the cluster)",
-             actors, threads, cpus)
+    actors, threads = actor_pool(actors, threads)
+    log.info("tagging on %d actor(s) with %d onnxruntime thread(s) each", actors, threads)
     return dataset.map_batches(
         TagBatch,
         fn_constructor_kwargs={"model": model, "precision": precision, "threads": threads,
@@ -174,9 +185,10 @@ def _shard_sink(path: str, shard_format: str):
             errors = sum(t.num_rows - pc.sum(pc.is_null(t["error"])).as_py() for t in tables)
             return documents, errors
 
-        def on_write_complete(self, write_result) -> None:
+        def on_write_complete(self, write_result) -> None:  # runs on the driver
             super().on_write_complete(write_result)
-            self.counts = [sum(pair) for pair in zip((0, 0), *write_result.write_returns)]
+            returns = write_result.write_returns
+            self.counts = (sum(docs for docs, _ in returns), sum(errors for _, errors in returns))
 
     return ShardSink(path, file_format=shard_format, mode=SaveMode.OVERWRITE)
 
@@ -261,23 +273,24 @@ def tag_inputs_ray(
 
     if shard_format not in SHARD_FORMATS:
         raise ValueError(f"shard_format must be one of {', '.join(SHARD_FORMATS)}, not {shard_format!r}")
-    if model is not None and Path(model).exists():
-        model = str(Path(model).resolve())  # actors do not run in the caller's working directory
     started = time.perf_counter()
     ray = _import_ray()
     own_session = _connect(address, runtime_env)
-    try:
-        from ray.data import DataContext
+    from ray.data import DataContext
 
-        DataContext.get_current().enable_progress_bars = progress
+    context = DataContext.get_current()
+    progress_bars, context.enable_progress_bars = context.enable_progress_bars, progress
+    try:
+        actors, threads = actor_pool(actors, threads)  # checked before the inputs are read
         dataset = documents_dataset(iter_inputs(inputs), chunk_size)
         tagged = tag_dataset(dataset, model=model, precision=precision, actors=actors, threads=threads,
                              batch_size=batch_size, chunk_size=chunk_size)
         sink = _shard_sink(shard_folder(output), shard_format)
         # Writing is light I/O: it takes no CPU, so it need not wait for the actors to finish.
-        tagged.write_datasink(sink, ray_remote_args={"num_cpus": 0}, concurrency=cluster_cpus())
+        tagged.write_datasink(sink, ray_remote_args={"num_cpus": 0}, concurrency=actors)
         documents, errors = getattr(sink, "counts", (0, 0))
     finally:
+        context.enable_progress_bars = progress_bars
         if own_session:
             ray.shutdown()
     if str(output).endswith(".jsonl"):

@@ -103,6 +103,13 @@ def test_no_input_document_gives_an_empty_output(ray_session, tmp_path):
     assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == ""
 
 
+def test_more_actors_than_cpus_is_refused_before_reading(ray_session, tmp_path):
+    from vner.serving.ray_engine import tag_inputs_ray
+
+    with pytest.raises(ValueError, match="3 actor"):
+        tag_inputs_ray([str(tmp_path / "never-read.txt")], tmp_path / "out.jsonl", actors=3, progress=False)
+
+
 def test_the_module_imports_neither_ray_nor_torch():
     code = ("import sys, vner.serving.ray_engine; "
             "print(sorted(m for m in ('ray', 'torch', 'transformers') if m in sys.modules))")
