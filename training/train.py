@@ -1,8 +1,14 @@
 """The training loop: config in, model directory out.
 
-Accelerate runs it on CPU, one GPU, or several (``accelerate launch -m vner.cli
-train …``), with mixed precision on GPU, gradient accumulation, a linear warm-up
-schedule, early stopping on dev F1, checkpoints to resume from, and a seed.
+Accelerate runs it on CPU, one GPU, or several processes (``accelerate launch
+--num_processes N -m vner.cli train …``; on CPU add ``--multi_gpu``, which is
+accelerate's torchrun launcher, gloo on CPU), with mixed precision on GPU,
+gradient accumulation, a linear warm-up schedule, early stopping on dev F1,
+checkpoints to resume from, and a seed.
+
+``training.batch_size`` is the global batch: with N processes each gets
+``batch_size / N`` windows of every batch, so a config trains the same steps on
+the same batches whatever the number of processes.
 """
 
 from __future__ import annotations
@@ -132,11 +138,33 @@ def _dev_scores(model, tokenizer, dev: Sequence[Document], config: TrainConfig) 
     }
 
 
+def _shared_dev_scores(accelerator, model, tokenizer, dev: Sequence[Document], config: TrainConfig) -> dict:
+    """Dev scores computed on the main process and sent to every process, so that all of them take the same
+    model-selection and early-stopping decisions (a process that stopped alone would hang the others)."""
+    from accelerate.utils import broadcast_object_list
+
+    scores = [_dev_scores(accelerator.unwrap_model(model), tokenizer, dev, config)
+              if accelerator.is_main_process else None]
+    return broadcast_object_list(scores)[0]
+
+
+def _mean_loss(accelerator, losses: Sequence[float]) -> float:
+    """The epoch's mean batch loss over every process (each saw its share of each batch)."""
+    import torch
+
+    local = torch.tensor(sum(losses) / max(len(losses), 1), device=accelerator.device)
+    return accelerator.reduce(local, reduction="mean").item()
+
+
 def train(config: TrainConfig, *, resume: bool = False, progress: bool = True) -> dict:
-    """Train the joint model of ``config``; returns the run summary (also written to the output dir)."""
+    """Train the joint model of ``config``; returns the run summary (also written to the output dir).
+
+    Under ``accelerate launch`` every process calls this; only the main process writes the model,
+    the summary and the tokenised-example cache.
+    """
     import torch
     from accelerate import Accelerator
-    from accelerate.utils import set_seed
+    from accelerate.utils import DataLoaderConfiguration, DistributedDataParallelKwargs, set_seed
     from tqdm.auto import tqdm
     from transformers import get_linear_schedule_with_warmup
 
@@ -153,17 +181,26 @@ def train(config: TrainConfig, *, resume: bool = False, progress: bool = True) -
         gradient_accumulation_steps=config.training.gradient_accumulation,
         mixed_precision=config.training.mixed_precision,
         cpu=not torch.cuda.is_available(),
+        # Each process takes its slice of every batch: the same batches and steps as one process.
+        dataloader_config=DataLoaderConfiguration(split_batches=True),
+        # A process whose slice holds no candidate pair leaves the relation head out of its loss.
+        kwargs_handlers=[DistributedDataParallelKwargs(find_unused_parameters=True)],
     )
-    dataset = build_dataset(
-        [(train_docs, 1.0), (silver_docs, config.data.silver_weight)],
-        lambda forms: word_subword_ids(tokenizer, forms),
-        tokenizer_fingerprint=(encoder_dir / TOKENIZER_FILE).read_text(encoding="utf-8")
-        if (encoder_dir / TOKENIZER_FILE).exists() else str(encoder_dir),
-        bos_id=SPECIAL_IDS[BOS], eos_id=SPECIAL_IDS[EOS],
-        segmenter=config.model.segmenter, max_length=config.model.max_length,
-        cache_dir=output.parent / ".cache" if accelerator.is_main_process else None,
-        progress=progress and accelerator.is_main_process,
-    )
+    if config.training.batch_size % accelerator.num_processes:
+        raise ConfigError(f"config key 'training.batch_size' ({config.training.batch_size}) must be a multiple "
+                          f"of the number of processes ({accelerator.num_processes}): it is the global batch")
+    # The main process tokenises and writes the cache; the others then read it instead of tokenising again.
+    with accelerator.main_process_first():
+        dataset = build_dataset(
+            [(train_docs, 1.0), (silver_docs, config.data.silver_weight)],
+            lambda forms: word_subword_ids(tokenizer, forms),
+            tokenizer_fingerprint=(encoder_dir / TOKENIZER_FILE).read_text(encoding="utf-8")
+            if (encoder_dir / TOKENIZER_FILE).exists() else str(encoder_dir),
+            bos_id=SPECIAL_IDS[BOS], eos_id=SPECIAL_IDS[EOS],
+            segmenter=config.model.segmenter, max_length=config.model.max_length,
+            cache_dir=output.parent / ".cache",
+            progress=progress and accelerator.is_main_process,
+        )
     if len(dataset) == 0:
         raise ConfigError("the training documents produced no example")
     generator = torch.Generator().manual_seed(config.training.seed)
@@ -221,19 +258,21 @@ def train(config: TrainConfig, *, resume: bool = False, progress: bool = True) -
             if state["step"] >= total_steps:
                 stop = True
                 break
-        record = {"epoch": epoch + 1, "step": state["step"], "loss": sum(losses) / max(len(losses), 1)}
-        if dev_docs and accelerator.is_main_process:
-            record.update(_dev_scores(accelerator.unwrap_model(model), tokenizer, dev_docs, config))
+        record = {"epoch": epoch + 1, "step": state["step"], "loss": _mean_loss(accelerator, losses)}
+        if dev_docs:
+            record.update(_shared_dev_scores(accelerator, model, tokenizer, dev_docs, config))
             f1 = record["entity_f1"] + record["relation_f1"]
             if f1 > state["best_f1"]:
                 state.update(best_f1=f1, best_epoch=epoch + 1, patience=0)
-                save_model(output, {**model_info, "best_epoch": epoch + 1, "dev": record})
+                if accelerator.is_main_process:
+                    save_model(output, {**model_info, "best_epoch": epoch + 1, "dev": record})
             else:
                 state["patience"] += 1
             bar.set_postfix(loss=f"{record['loss']:.4f}", dev_f1=f"{record['entity_f1']:.3f}")
         state["history"].append(record)
         state["epoch"] = epoch + 1
-        log.info("epoch %d: %s", epoch + 1, record)
+        if accelerator.is_main_process:
+            log.info("epoch %d: %s", epoch + 1, record)
         accelerator.save_state(str(checkpoint))
         if accelerator.is_main_process:
             (checkpoint / "trainer_state.json").write_text(json.dumps(state, indent=2))
@@ -264,4 +303,5 @@ def train(config: TrainConfig, *, resume: bool = False, progress: bool = True) -
         config_json["vner"]["training"] = {k: summary[k] for k in ("documents", "windows", "steps", "epochs")}
         info_path.write_text(json.dumps(config_json, indent=2, ensure_ascii=False), encoding="utf-8")
         (output / SUMMARY_FILE).write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
+    accelerator.wait_for_everyone()  # every process returns with the model directory complete
     return summary
