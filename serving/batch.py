@@ -2,7 +2,11 @@
 
 One output line per input document, in input order, flushed as it goes; bad
 inputs become lines with an ``error`` field; ``resume`` skips the ids already in
-the output, so a killed run continues and loses nothing.
+the output, so a killed run continues and loses nothing. With a ``state`` file
+(:mod:`vner.serving.state`), ids already tagged with the same text are skipped
+and a text already tagged under another id is not tagged again: its line holds
+the item's own id, text and metadata and ``"duplicate_of": FIRST_ID`` in place of
+``entities`` and ``relations`` (those of FIRST_ID's line).
 """
 
 from __future__ import annotations
@@ -12,19 +16,25 @@ import logging
 import os
 import sys
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 from vner.model.document import Document
+from vner.serving.feeds import AUTO
+from vner.serving.state import DUPLICATE, SKIP, Record, TagState, Verdict, drop_torn_tail
 from vner.serving.tagger import Tagger
 
 log = logging.getLogger(__name__)
 
 #: Articles longer than this are answered with an error line instead of being tagged.
 MAX_CHARS = 1_000_000
+STDOUT = "-"
+T = TypeVar("T")
 
 
 @dataclass
@@ -33,11 +43,12 @@ class TagSummary:
     errors: int = 0
     skipped: int = 0
     seconds: float = 0.0
+    duplicates: int = 0
 
     def __str__(self) -> str:
         rate = self.documents / self.seconds if self.seconds else 0.0
-        return (f"{self.documents} documents tagged ({self.errors} with errors), {self.skipped} skipped as "
-                f"already done, in {self.seconds:.1f} s ({rate:.1f} articles/s)")
+        return (f"{self.documents} documents tagged ({self.errors} with errors, {self.duplicates} duplicates linked), "
+                f"{self.skipped} skipped as already done, in {self.seconds:.1f} s ({rate:.1f} articles/s)")
 
 
 def completed_ids(path: Path) -> set[str]:
@@ -103,8 +114,8 @@ def tag_documents(tagger: Tagger, docs: list[Document], batch_size: int = 16) ->
     return results  # type: ignore[return-value]
 
 
-def _chunks(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    chunk: list[Document] = []
+def _chunks(docs: Iterable[T], size: int) -> Iterator[list[T]]:
+    chunk: list[T] = []
     for doc in docs:
         chunk.append(doc)
         if len(chunk) >= size:
@@ -130,6 +141,73 @@ def _work(chunk: list[Document]) -> list[Document]:
     return tag_documents(_WORKER_TAGGER, chunk, _WORKER_BATCH)
 
 
+def pipe_documents(tagger: Tagger, docs: Iterable[Document], batch_size: int = 16,
+                   chunk_size: int = 32) -> Iterator[Document]:
+    """Tagged documents for input documents (e.g. of :func:`~vner.serving.readers.iter_inputs`), in order.
+
+    Unlike :meth:`Tagger.pipe`, which takes texts, ids and ``meta`` (``url``, ``title`` …)
+    are kept, and a bad document comes back with ``error`` set.
+    """
+    for chunk in _chunks(docs, chunk_size):
+        yield from tag_documents(tagger, chunk, batch_size)
+
+
+def pipe_inputs(tagger: Tagger, inputs: Iterable[str], fmt: str = AUTO, batch_size: int = 16,
+                chunk_size: int = 32) -> Iterator[Document]:
+    """Tagged documents of files, folders, feeds, pages or ``-`` (see :func:`~vner.serving.readers.iter_inputs`).
+
+    >>> for doc in pipe_inputs(vner.load(), ["feed.xml"]):  # doctest: +SKIP
+    ...     print(doc.id, doc.meta["published"], [e.text for e in doc.entities])
+    """
+    from vner.serving.readers import iter_inputs
+
+    return pipe_documents(tagger, iter_inputs(inputs, fmt=fmt), batch_size, chunk_size)
+
+
+@dataclass
+class _Chunk:
+    """Documents to write, in input order, with what the state said of each (None: no state, or a bad one)."""
+
+    docs: list[Document]
+    verdicts: list[Verdict | None]
+
+    def to_tag(self) -> list[Document]:
+        return [doc for doc, verdict in zip(self.docs, self.verdicts) if verdict is None or verdict.action != DUPLICATE]
+
+
+def _duplicate_line(doc: Document, first: str) -> str:
+    return json.dumps({"id": doc.id, "text": doc.text, **doc.meta, "duplicate_of": first}, ensure_ascii=False)
+
+
+def _write_chunk(chunk: _Chunk, tagged: list[Document], out: IO[str], state: TagState | None, failed: set[str],
+                 summary: TagSummary) -> None:
+    """Write a chunk's lines, flush, then record them in the state (so a killed run never loses a line)."""
+    results = iter(tagged)
+    lines, records = [], []
+    for doc, verdict in zip(chunk.docs, chunk.verdicts):
+        if verdict is not None and verdict.action == DUPLICATE and verdict.first not in failed:
+            lines.append(_duplicate_line(doc, verdict.first))
+            records.append(Record(doc.id, verdict.text_hash, verdict.first))
+            summary.duplicates += 1
+            continue
+        if verdict is not None and verdict.action == DUPLICATE:  # its first failed: rare, say so
+            result = Document(doc.id, doc.text, error=f"duplicate of {verdict.first}, whose tagging failed",
+                              meta=doc.meta)
+        else:
+            result = next(results)
+        if result.error is not None:
+            summary.errors += 1
+            failed.add(doc.id)
+        elif verdict is not None:
+            records.append(Record(doc.id, verdict.text_hash))
+        lines.append(result.to_json())
+    out.write("".join(line + "\n" for line in lines))
+    out.flush()
+    summary.documents += len(lines)
+    if state is not None:
+        state.record(records)
+
+
 def tag_stream(
     docs: Iterable[Document],
     out: IO[str],
@@ -141,41 +219,56 @@ def tag_stream(
     chunk_size: int = 32,
     threads: int | None = None,
     skip_ids: set[str] | None = None,
+    state: TagState | None = None,
     progress: bool = True,
 ) -> TagSummary:
-    """Tag ``docs`` and write one JSON line each to ``out``, in order, flushing after every chunk."""
+    """Tag ``docs`` and write one JSON line each to ``out``, in order, flushing after every chunk.
+
+    ``skip_ids`` are left out; with ``state``, documents it says are done are left out,
+    duplicates linked (see the module's docstring) and what is written is recorded.
+    """
     from tqdm.auto import tqdm
 
     summary = TagSummary()
     started = time.perf_counter()
     skip_ids = skip_ids or set()
 
-    def pending() -> Iterator[Document]:
+    def pending() -> Iterator[tuple[Document, Verdict | None]]:
         for doc in docs:
             if doc.id in skip_ids:
                 summary.skipped += 1
                 continue
-            yield doc
+            verdict = state.plan(doc.id, doc.text) if state is not None and _check(doc) is None else None
+            if verdict is not None and verdict.action == SKIP:
+                summary.skipped += 1
+                continue
+            yield doc, verdict
 
+    chunks = (_Chunk([doc for doc, _ in pairs], [verdict for _, verdict in pairs])
+              for pairs in _chunks(pending(), chunk_size))
     bar = tqdm(desc="tagging", unit="doc", disable=not progress, file=sys.stderr)
-    chunks = _chunks(pending(), chunk_size)
     if workers > 1:
         per_worker = threads or max(1, (os.cpu_count() or 1) // workers)
         pool = get_context("spawn").Pool(workers, _init_worker, (model, precision, per_worker, batch_size))
-        results = pool.imap(_work, chunks)
+        # The pool's feeder thread plans chunks; results come back in order, so a queue pairs them.
+        planned: deque[_Chunk] = deque()
+
+        def to_tag() -> Iterator[list[Document]]:
+            for chunk in chunks:
+                planned.append(chunk)
+                yield chunk.to_tag()
+
+        results = ((planned.popleft(), tagged) for tagged in pool.imap(_work, to_tag()))
     else:
         pool = None
         tagger = Tagger.from_pretrained(model, precision=precision, threads=threads)
-        results = (tag_documents(tagger, chunk, batch_size) for chunk in chunks)
+        results = ((chunk, tag_documents(tagger, chunk.to_tag(), batch_size)) for chunk in chunks)
+    failed: set[str] = set()
     try:
-        for tagged in results:
-            for doc in tagged:
-                out.write(doc.to_json() + "\n")
-                summary.documents += 1
-                summary.errors += doc.error is not None
-            out.flush()
-            bar.update(len(tagged))
-            bar.set_postfix(errors=summary.errors)
+        for chunk, tagged in results:
+            _write_chunk(chunk, tagged, out, state, failed, summary)
+            bar.update(len(chunk.docs))
+            bar.set_postfix(errors=summary.errors, skipped=summary.skipped)
     finally:
         bar.close()
         if pool is not None:
@@ -184,15 +277,27 @@ def tag_stream(
     return summary
 
 
-def tag_inputs(inputs: list[str], output: str | Path, *, resume: bool = False, **kwargs) -> TagSummary:
-    """Tag every document of ``inputs`` (files, folders, JSONL(.gz), ``-``) into the JSONL file ``output``.
+def tag_inputs(inputs: list[str], output: str | Path, *, resume: bool = False, fmt: str = AUTO,
+               state: str | Path | None = None, **kwargs) -> TagSummary:
+    """Tag every document of ``inputs`` (files, folders, JSONL(.gz), feeds, pages, ``-``) into ``output``.
 
-    With ``resume``, ids already in ``output`` are skipped and new lines appended;
-    without it, ``output`` is overwritten.
+    ``output`` is a JSONL file, or ``-`` for standard output. With ``resume``, ids already in
+    ``output`` are skipped and new lines appended; with a ``state`` file, what it records as
+    done is skipped, new lines are appended and recorded in it; else ``output`` is
+    overwritten. ``fmt`` forces the input format (see :func:`~vner.serving.readers.iter_inputs`).
     """
     from vner.serving.readers import iter_inputs
 
-    output = Path(output)
-    skip = completed_ids(output) if resume else set()
-    with open(output, "a" if resume else "w", encoding="utf-8") as out:
-        return tag_stream(iter_inputs(inputs), out, skip_ids=skip, **kwargs)
+    docs = iter_inputs(inputs, fmt=fmt)
+    with ExitStack() as stack:
+        tag_state = stack.enter_context(TagState(state)) if state is not None else None
+        if tag_state is not None:
+            log.info("%s: %d documents known from earlier runs", state, len(tag_state))
+        if str(output) == STDOUT:
+            return tag_stream(docs, sys.stdout, state=tag_state, **kwargs)
+        output = Path(output)
+        skip = completed_ids(output) if resume else set()
+        if tag_state is not None and not resume and output.exists():
+            drop_torn_tail(output)
+        out = stack.enter_context(open(output, "a" if resume or tag_state else "w", encoding="utf-8"))
+        return tag_stream(docs, out, skip_ids=skip, state=tag_state, **kwargs)
