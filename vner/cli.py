@@ -128,18 +128,20 @@ def _cmd_tag_ray(args: argparse.Namespace) -> int:
 
 
 def _cmd_tag(args: argparse.Namespace) -> int:
+    if args.resume and args.state:
+        print("vner tag: give --resume or --state, not both (--state appends and skips what is done)",
+              file=sys.stderr)
+        return EXIT_USAGE
     if args.engine == "ray":
+        if args.state or args.format != "auto":
+            print("vner tag: --state and --format need --engine local", file=sys.stderr)
+            return EXIT_USAGE
         return _cmd_tag_ray(args)
-    from vner.serving.batch import tag_inputs, tag_stream
+    from vner.serving.batch import tag_inputs
 
     options = dict(model=args.model, precision=args.precision, workers=args.workers, batch_size=args.batch_size,
                    threads=args.threads, progress=not args.quiet)
-    if args.output == "-":
-        from vner.serving.readers import iter_inputs
-
-        summary = tag_stream(iter_inputs(args.inputs), sys.stdout, **options)
-    else:
-        summary = tag_inputs(args.inputs, args.output, resume=args.resume, **options)
+    summary = tag_inputs(args.inputs, args.output, resume=args.resume, fmt=args.format, state=args.state, **options)
     print(summary, file=sys.stderr)
     return EXIT_OK
 
@@ -286,10 +288,13 @@ def build_parser() -> argparse.ArgumentParser:
     tag = verbs.add_parser(
         "tag",
         help="tag documents on CPU with an exported model (no torch needed)",
-        description="Tag .txt files, folders of them, JSONL(.gz) with id/text, or - for stdin. One JSON line per "
-        "input document, in input order, flushed as it goes; bad inputs give a line with an 'error' field.",
+        description="Tag .txt files, JSONL(.gz) with id/text, RSS/Atom feeds (one document per item), HTML "
+        "article pages (their main text), folders of these, or - for stdin. One JSON line per input document, in "
+        "input order, flushed as it goes, with the item's id, url, title and published date; bad inputs give a "
+        "line with an 'error' field. With --state, a run tags only what earlier runs did not.",
     )
-    tag.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders, JSONL(.gz), or -")
+    tag.add_argument("inputs", nargs="+", metavar="INPUT",
+                     help="files, folders, JSONL(.gz), RSS/Atom feeds, HTML pages (.gz too), or -")
     tag.add_argument("-o", "--output", required=True, help="JSONL file to write, or - for stdout")
     tag.add_argument("--model", help="exported model directory (default: the model shipped with vner)")
     tag.add_argument("--precision", choices=("auto", "int8", "fp32"), default="auto",
@@ -298,6 +303,13 @@ def build_parser() -> argparse.ArgumentParser:
     tag.add_argument("--threads", type=int, help="onnxruntime threads per process (default: cores / workers)")
     tag.add_argument("--batch-size", type=int, default=16, help="windows per model call (default 16)")
     tag.add_argument("--resume", action="store_true", help="skip ids already in the output and append")
+    tag.add_argument("--format", choices=("auto", "text", "jsonl", "feed", "html"), default="auto",
+                     help="how to read every input (default auto: JSONL by a .jsonl(.gz) name, else an RSS/Atom "
+                     "feed, an HTML page or plain text by the file's first bytes)")
+    tag.add_argument("--state", metavar="FILE",
+                     help="incremental runs: skip documents FILE records as tagged with the same text, tag new and "
+                     "changed ones, link an exact duplicate text to the id first tagged with it (\"duplicate_of\"), "
+                     "append to the output and record what was written in FILE (JSONL, created if missing)")
     tag.add_argument("--engine", choices=("local", "ray"), default="local",
                      help="local (default): processes on this machine; ray: Ray Data actors on a local instance or "
                      "a cluster (pip install 'vner[ray]'), writing shards to -o FOLDER, or to OUT.jsonl.shards/ "
