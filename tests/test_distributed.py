@@ -29,11 +29,11 @@ LAUNCH_TWO = [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu",
               "--main_process_port", "0"]
 
 
-def train_tiny(encoder, output, launcher: list[str]) -> dict:
+def train_tiny(encoder, output, launcher: list[str], *overrides: str) -> dict:
     """configs/tiny.yaml on the seeds (no ONNX export) through the CLI; the run summary."""
+    settings = [f"model.encoder={encoder}", f"output.dir={output}", "output.export_onnx=false", *overrides]
     command = [*launcher, "-m", "vner.cli", "train", "--config", "configs/tiny.yaml", "-q",
-               "--set", f"model.encoder={encoder}", "--set", f"output.dir={output}",
-               "--set", "output.export_onnx=false"]
+               *(arg for item in settings for arg in ("--set", item))]
     env = {**os.environ, "OMP_NUM_THREADS": "1"}  # two processes on two cores
     done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -56,3 +56,15 @@ def test_two_cpu_processes_train_like_one(tiny_phobert_dir, tmp_path):
     assert abs(entity_f1[1] - entity_f1[2]) <= ENTITY_F1_TOLERANCE
     assert abs(loss[1] - loss[2]) <= LOSS_TOLERANCE
     assert abs(relation_f1[1] - relation_f1[2]) <= RELATION_F1_TOLERANCE
+
+
+def test_every_process_stops_early_together(tiny_phobert_dir, tmp_path):
+    # Dev F1 stays 0 for the first epochs, so patience 2 stops at epoch 3. Had only the main process
+    # stopped, the other would wait in epoch 4's gradient all-reduce until the timeout.
+    run = train_tiny(tiny_phobert_dir, tmp_path, LAUNCH_TWO, "data.dev_fraction=0.2", "training.epochs=12",
+                     "training.early_stopping_patience=2", "model.max_length=128")
+    assert run["processes"] == 2 and run["documents"]["dev"] == 1
+    assert run["epochs"] < 12 and len(run["history"]) == run["epochs"]
+    assert all("entity_f1" in record for record in run["history"])
+    saved = json.loads((tmp_path / "config.json").read_text())["vner"]
+    assert saved["best_epoch"] == run["best_epoch"]
