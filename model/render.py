@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from vner.model.document import Document, Entity
 from vner.model.schema import ENTITY_TYPES, EntityType
@@ -17,7 +17,8 @@ TYPE_COLOURS = {
     EntityType.DOC: "#cc79a7",
     EntityType.DATE: "#d55e00",
 }
-_COLOUR_BY_NAME = {t.value: colour for t, colour in TYPE_COLOURS.items()}
+#: The same colours keyed by type name, as documents spell types.
+COLOUR_BY_NAME = {t.value: colour for t, colour in TYPE_COLOURS.items()}
 
 
 def _ordered(doc: Document) -> list[Entity]:
@@ -52,17 +53,23 @@ mark.ent{padding:0 .15em;border-radius:.25em;border-bottom:3px solid var(--c);
 mark.ent sub{font-size:.6em;font-weight:bold;margin-left:.2em;color:#333}
 table{border-collapse:collapse;margin-top:.8rem;font-size:.9em}td,th{border:1px solid #ccc;padding:.2em .5em}
 .legend span{margin-right:1em}.error{color:#b00}
+mark.ent.flagged{outline:2px dashed #b00;outline-offset:1px}
 """
 
 
-def _doc_html(doc: Document) -> str:
+def document_html(doc: Document, flagged: Collection[str] = ()) -> str:
+    """One document as an HTML section: highlighted mentions, then its relation table.
+
+    Entities whose id is in ``flagged`` get a red dashed outline (the evaluation report marks errors so).
+    """
     parts, cursor = [], 0
     for ent in _ordered(doc):
         parts.append(html.escape(doc.text[cursor : ent.start]))
-        colour = _COLOUR_BY_NAME.get(ent.type, "#999")
+        colour = COLOUR_BY_NAME.get(ent.type, "#999")
         title = f"{ent.id} {ent.type}" + (f" {ent.score:.2f}" if ent.score is not None else "")
+        classes = "ent flagged" if ent.id in flagged else "ent"
         parts.append(
-            f'<mark class="ent" id="{html.escape(doc.id)}-{html.escape(ent.id)}" data-type="{ent.type}" '
+            f'<mark class="{classes}" id="{html.escape(doc.id)}-{html.escape(ent.id)}" data-type="{ent.type}" '
             f'title="{html.escape(title)}" style="--c:{colour}">{html.escape(doc.text[ent.start:ent.end])}'
             f"<sub>{ent.type}</sub></mark>"
         )
@@ -90,13 +97,18 @@ def _doc_html(doc: Document) -> str:
 
 
 def legend_html() -> str:
+    """One highlight per entity type, in schema order, with its colour."""
     return '<p class="legend">' + "".join(
         f'<span><mark class="ent" style="--c:{TYPE_COLOURS[t]}">{t.value}</mark></span>' for t in ENTITY_TYPES
     ) + "</p>"
 
 
+def html_page(title: str, body: str, style: str = "") -> str:
+    """A self-contained page (no scripts, no network) with the highlight styles plus ``style``."""
+    return (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            f"<style>{_STYLE}{style}</style></head><body><h1>{html.escape(title)}</h1>{body}</body></html>")
+
+
 def render_html(docs: Sequence[Document], title: str = "vner") -> str:
     """A self-contained HTML page (no scripts, no network) showing documents with their annotations."""
-    body = "".join(_doc_html(doc) for doc in docs)
-    return (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-            f"<style>{_STYLE}</style></head><body><h1>{html.escape(title)}</h1>{legend_html()}{body}</body></html>")
+    return html_page(title, legend_html() + "".join(document_html(doc) for doc in docs))

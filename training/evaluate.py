@@ -133,8 +133,12 @@ def format_seqeval(report: dict) -> str:
 
 
 def evaluate_model(model_dir: str | Path, data: str | Path, batch_size: int = 16) -> dict:
-    """Predict every document of ``data`` with the model in ``model_dir`` and score it."""
+    """Predict every document of ``data`` with the model in ``model_dir`` and score it.
+
+    Returns :func:`evaluate_predictions`'s figures plus ``predicted``, the predicted documents in
+    the order of ``data`` (for the HTML report).
+    """
     gold = list(read_jsonl(data))
     predictor = TorchPredictor.from_directory(model_dir, batch_size=batch_size)
     predicted = predictor.predict_documents(gold)
-    return evaluate_predictions(gold, predicted, predictor.segmenter)
+    return {**evaluate_predictions(gold, predicted, predictor.segmenter), "predicted": predicted}

@@ -85,11 +85,13 @@ class Report:
         }
 
 
-def _entity_keys(doc: Document) -> Counter:
+def entity_keys(doc: Document) -> Counter:
+    """The document's entities as scored: (type, start, end), with multiplicity."""
     return Counter((e.type, e.start, e.end) for e in doc.entities)
 
 
-def _relation_keys(doc: Document) -> Counter:
+def relation_keys(doc: Document) -> Counter:
+    """The document's relations as scored (see :func:`vner.model.document.relation_key`), with multiplicity."""
     return Counter(relation_key(doc, r) for r in doc.relations)
 
 
@@ -110,7 +112,7 @@ def score_documents(gold: Iterable[Document], predicted: Iterable[Document]) -> 
     entities, relations = Report(), Report()
     for gold_doc in gold:
         pred_doc = predicted_by_id.pop(gold_doc.id, None) or Document(gold_doc.id, gold_doc.text)
-        for report, keys in ((entities, _entity_keys), (relations, _relation_keys)):
+        for report, keys in ((entities, entity_keys), (relations, relation_keys)):
             gold_keys, pred_keys = _by_type(keys(gold_doc)), _by_type(keys(pred_doc))
             for label in set(gold_keys) | set(pred_keys):
                 report.add(label, gold_keys.get(label, Counter()), pred_keys.get(label, Counter()))

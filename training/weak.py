@@ -2029,8 +2029,8 @@ def label_file(path: str, output: str | Path, progress: bool = True) -> LabelSum
 def evaluate_labeller(data: str | Path, labeller: WeakLabeller | None = None) -> dict:
     """Score the weak labeller against the gold documents of ``data`` (a JSONL file).
 
-    Returns :func:`vner.training.metrics.score_documents`'s reports: ``{"entities": Report,
-    "relations": Report}``.
+    Returns :func:`vner.training.metrics.score_documents`'s reports, ``{"entities": Report,
+    "relations": Report}``, plus ``predicted``: the labelled documents in the order of ``data``.
     """
     from vner.training.metrics import score_documents
 
@@ -2040,4 +2040,4 @@ def evaluate_labeller(data: str | Path, labeller: WeakLabeller | None = None) ->
     for doc, pred in zip(gold, predicted):
         if pred.text != doc.text:
             raise ValueError(f"document {doc.id}: its text is not NFC; offsets cannot be compared")
-    return score_documents(gold, predicted)
+    return {**score_documents(gold, predicted), "predicted": predicted}

@@ -185,11 +185,13 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         result = evaluate_model(args.model, args.data)
         report_text = format_seqeval(result["seqeval"]) + "\n" + result["text"]
         figures = {key: result[key] for key in ("seqeval", "entities", "relations")}
+        predicted = result["predicted"]
     else:
         from vner.training.weak import evaluate_labeller
 
         name = f"labeller {args.labeller}"
         reports = evaluate_labeller(args.data)
+        predicted = reports.pop("predicted")
         report_text = format_report(reports)
         figures = {key: report.to_dict() for key, report in reports.items()}
     print(f"{name} on {args.data}\n")
@@ -199,6 +201,15 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
             json.dump({"evaluated": name, "data": str(args.data), **figures}, handle, ensure_ascii=False, indent=2)
             handle.write("\n")
         print(f"wrote {args.json}", file=sys.stderr)
+    if args.html:
+        from pathlib import Path
+
+        from vner.model.document import read_jsonl
+        from vner.training.report import render_report
+
+        page = render_report(list(read_jsonl(args.data)), predicted, title=f"{name} on {args.data}")
+        Path(args.html).write_text(page, encoding="utf-8")
+        print(f"wrote {args.html}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -361,6 +372,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluated.add_argument("--model", metavar="DIR", help="score a trained model directory (adds seqeval's report)")
     evaluate.add_argument("--data", required=True, metavar="GOLD.jsonl", help="gold annotations (JSONL)")
     evaluate.add_argument("--json", metavar="OUT.json", help="also write the figures as JSON")
+    evaluate.add_argument("--html", metavar="REPORT.html",
+                          help="also write a self-contained report: per-type P/R/F1 bars, confusion between "
+                          "entity types, the sentences with the most errors (gold beside predicted)")
     evaluate.set_defaults(run=_cmd_evaluate)
 
     return parser
