@@ -4,12 +4,13 @@ Format (:func:`sniff_format`) is told from the first bytes of the content: an XM
 ``<rss>``, ``<rdf:RDF>`` or ``<feed>`` (or any other XML document) is a feed, ``<!DOCTYPE
 html>``, ``<html>``, ``<head>`` or ``<body>`` a page, anything else plain text.
 
-Encoding (:func:`choose_encoding`): a byte-order mark wins; then UTF-16 without one (NUL
-bytes beside ASCII); then UTF-8 when the first :data:`HEAD_BYTES` bytes hold non-ASCII and
-are valid UTF-8 (whatever the XML declaration or ``<meta charset>`` says: a page saved as
-UTF-8 under a stale ``latin-1`` label is common, and valid UTF-8 by chance is not); then the
-declared encoding; then :mod:`charset_normalizer`'s guess (it finds undeclared
-windows-1258). Bytes the chosen codec cannot decode become U+FFFD and the item an error.
+Encoding (:func:`choose_encoding`), from the first :data:`HEAD_BYTES` bytes: a byte-order
+mark wins; then UTF-16 without one (NUL bytes beside ASCII); then UTF-8 when the non-ASCII
+bytes are valid UTF-8, whatever the XML declaration or ``<meta charset>`` says (a page saved
+as UTF-8 under a stale ``latin-1`` label is common, valid UTF-8 by chance is not); then the
+declared encoding; then UTF-8 again when nearly all of it is (a few stray bytes); then
+:mod:`charset_normalizer`'s guess (it finds undeclared windows-1258). Bytes the chosen codec
+cannot decode become U+FFFD, and an item or page holding one an error.
 
 Feeds are streamed (:func:`iter_feed`): the decoded text is read 64 KiB at a time and cut
 lexically at each ``<item>``/``<entry>`` element (CDATA sections and comments skipped), and
@@ -149,13 +150,11 @@ def _codec(name: str | None) -> str | None:
         return None
 
 
-def _looks_utf8(head: bytes) -> bool:
-    """Valid UTF-8, a multi-byte character cut by the end of the sample allowed."""
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return exc.reason == "unexpected end of data" and exc.start >= len(head) - 3
-    return True
+def _utf8_evidence(head: bytes) -> tuple[int, int]:
+    """Non-ASCII characters that decode as UTF-8, and bytes that do not (a sequence cut by the sample's end is fine)."""
+    text = codecs.getincrementaldecoder("utf-8")(errors="replace").decode(head, final=False)
+    bad = text.count(_REPLACEMENT)
+    return sum(1 for char in text if char > "\x7f") - bad, bad
 
 
 def declared_encoding(head: bytes) -> str | None:
@@ -195,10 +194,15 @@ def choose_encoding(head: bytes) -> str:
     declared = declared_encoding(head)
     if declared and declared.startswith(("utf-16", "utf-32", "utf_16", "utf_32")):
         declared = None  # a UTF-16 label over bytes without NULs is wrong: they are ASCII-compatible
-    if all(byte < 0x80 for byte in head) or _looks_utf8(head):
-        return declared if declared and not _has_non_ascii(head) else "utf-8-sig"
+    if not _has_non_ascii(head):
+        return declared or "utf-8-sig"
+    good, bad = _utf8_evidence(head)
+    if not bad:
+        return "utf-8-sig"
     if declared and declared not in ("utf-8", "utf_8"):
         return declared
+    if good >= 10 * bad:  # UTF-8 with a few stray bytes: they become U+FFFD, their items errors
+        return "utf-8-sig"
     from charset_normalizer import from_bytes
 
     best = from_bytes(head).best()
@@ -327,7 +331,7 @@ class _Feed:
     header (up to :data:`MAX_HEADER_CHARS`) and an item being collected (up to ``max_item_chars``).
     """
 
-    def __init__(self, chunks: Iterable[str], max_item_chars: int = MAX_ITEM_CHARS) -> None:
+    def __init__(self, chunks: Iterable[str], max_item_chars: int) -> None:
         self._chunks = iter(chunks)
         self._max = max_item_chars
         self.buffer = ""
@@ -484,7 +488,7 @@ def item_document(item_xml: str, envelope: _Envelope, fallback_id: str) -> Docum
     """One feed item's document (the XML of one ``<item>`` or ``<entry>``), or one with ``error`` set."""
     import feedparser
 
-    parsed = feedparser.parse(io.BytesIO(envelope.wrap(item_xml)), resolve_relative_uris=False)
+    parsed = feedparser.parse(io.BytesIO(envelope.wrap(item_xml)), resolve_relative_uris=False, sanitize_html=False)
     if not parsed.entries:
         problem = parsed.get("bozo_exception") or "no item found"
         return Document(id=fallback_id, text="", error=f"malformed item: {problem}", meta=_meta())
@@ -523,7 +527,7 @@ def iter_feed(stream: IO[bytes], source: str) -> Iterator[Document]:
     """
     head = stream.read(HEAD_BYTES)
     encoding = choose_encoding(head)
-    feed = _Feed(_decoded_chunks(stream, encoding, head))
+    feed = _Feed(_decoded_chunks(stream, encoding, head), MAX_ITEM_CHARS)
     envelope: _Envelope | None = None
     count = 0
     try:
