@@ -152,7 +152,8 @@ def _mean_loss(accelerator, losses: Sequence[float]) -> float:
     """The epoch's mean batch loss over every process (each saw its share of each batch)."""
     import torch
 
-    local = torch.tensor(sum(losses) / max(len(losses), 1), device=accelerator.device)
+    # float64: one process reports exactly the Python mean it always did.
+    local = torch.tensor(sum(losses) / max(len(losses), 1), dtype=torch.float64, device=accelerator.device)
     return accelerator.reduce(local, reduction="mean").item()
 
 
