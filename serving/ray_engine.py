@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from vner.model.document import Document
 from vner.serving.batch import TagSummary, _chunks, tag_documents
+from vner.serving.feeds import AUTO
 from vner.serving.tagger import Tagger
 
 if TYPE_CHECKING:
@@ -256,6 +257,7 @@ def tag_inputs_ray(
     batch_size: int = 16,
     chunk_size: int = 32,
     shard_format: str = "jsonl",
+    fmt: str = AUTO,
     address: str | None = None,
     runtime_env: dict | None = None,
     progress: bool = True,
@@ -266,8 +268,9 @@ def tag_inputs_ray(
     ``OUT.jsonl``: shards in ``OUT.jsonl.shards/`` and the merged ``OUT.jsonl``, equal line by line
     to what ``vner tag`` writes. ``address`` is a Ray address (``auto``, ``ray://host:10001``);
     without it ``RAY_ADDRESS`` is used, else a local instance is started (and stopped at the end).
-    A Ray session that is already initialised is used as it is. See :func:`tag_dataset` for
-    ``actors``, ``threads``, ``batch_size`` and ``chunk_size``.
+    A Ray session that is already initialised is used as it is. ``fmt`` forces the input format
+    (see :func:`~vner.serving.readers.iter_inputs`); see :func:`tag_dataset` for ``actors``,
+    ``threads``, ``batch_size`` and ``chunk_size``.
     """
     from vner.serving.readers import iter_inputs
 
@@ -282,7 +285,7 @@ def tag_inputs_ray(
     progress_bars, context.enable_progress_bars = context.enable_progress_bars, progress
     try:
         actors, threads = actor_pool(actors, threads)  # checked before the inputs are read
-        dataset = documents_dataset(iter_inputs(inputs), chunk_size)
+        dataset = documents_dataset(iter_inputs(inputs, fmt=fmt), chunk_size)
         tagged = tag_dataset(dataset, model=model, precision=precision, actors=actors, threads=threads,
                              batch_size=batch_size, chunk_size=chunk_size)
         sink = _shard_sink(shard_folder(output), shard_format)

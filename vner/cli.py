@@ -60,6 +60,10 @@ def _cmd_train(args: argparse.Namespace) -> int:
         overrides.append(f"model.encoder={args.encoder}")
     config = load_config(args.config, overrides)
     summary = train(config, resume=args.resume, progress=not args.quiet)
+    from accelerate import PartialState
+
+    if not PartialState().is_main_process:  # under `accelerate launch`, one process reports and exports
+        return EXIT_OK
     print(f"model saved to {config.output.dir} ({summary['steps']} steps, {summary['seconds']} s)", file=sys.stderr)
     if config.output.export_onnx:
         from vner.training.export import ExportError, export_model
@@ -119,7 +123,8 @@ def _cmd_tag_ray(args: argparse.Namespace) -> int:
 
         summary = tag_inputs_ray(args.inputs, args.output, model=args.model, precision=args.precision,
                                  actors=args.actors, threads=args.threads, batch_size=args.batch_size,
-                                 shard_format=args.shard_format, address=args.ray_address, progress=not args.quiet)
+                                 shard_format=args.shard_format, fmt=args.format, address=args.ray_address,
+                                 progress=not args.quiet)
     except ImportError as exc:
         print(f"vner tag: {exc}", file=sys.stderr)
         return EXIT_FAILURE
@@ -133,8 +138,8 @@ def _cmd_tag(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_USAGE
     if args.engine == "ray":
-        if args.state or args.format != "auto":
-            print("vner tag: --state and --format need --engine local", file=sys.stderr)
+        if args.state:
+            print("vner tag: --state needs --engine local", file=sys.stderr)
             return EXIT_USAGE
         return _cmd_tag_ray(args)
     from vner.serving.batch import tag_inputs
