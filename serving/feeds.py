@@ -488,7 +488,10 @@ def item_document(item_xml: str, envelope: _Envelope, fallback_id: str) -> Docum
     """One feed item's document (the XML of one ``<item>`` or ``<entry>``), or one with ``error`` set."""
     import feedparser
 
-    parsed = feedparser.parse(io.BytesIO(envelope.wrap(item_xml)), resolve_relative_uris=False, sanitize_html=False)
+    # Only text is kept (html_to_text drops scripts and styles), so feedparser's sanitiser would be wasted work;
+    # a stream, not bytes or str, so that feedparser never takes the item for a URL or a file name.
+    parsed = feedparser.parse(io.BytesIO(envelope.wrap(item_xml)), resolve_relative_uris=False,
+                              sanitize_html=False)
     if not parsed.entries:
         problem = parsed.get("bozo_exception") or "no item found"
         return Document(id=fallback_id, text="", error=f"malformed item: {problem}", meta=_meta())

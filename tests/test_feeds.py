@@ -5,8 +5,12 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
+import re
+import signal
 import subprocess
 import sys
+import time
 import unicodedata
 from pathlib import Path
 
@@ -394,3 +398,202 @@ def test_items_are_json_serialisable_with_their_metadata():
     for doc in docs:
         line = json.loads(doc.to_json())
         assert {"id", "url", "title", "published", "text"} <= set(line)
+
+
+# --- tagging feeds: metadata out, incremental runs, duplicates ---------------------------------------
+
+TEXTS = [
+    "Phó Chủ tịch UBND tỉnh Quảng Ninh Bùi Văn Khắng chủ trì cuộc họp về kinh tế biển.",
+    "Sở Giáo dục và Đào tạo Hà Nội công bố điểm chuẩn vào lớp 10 năm học 2017-2018.",
+    "Chủ tịch UBND tỉnh Bình Định Hồ Quốc Dũng trao giấy chứng nhận đầu tư cho 12 dự án.",
+    "Bộ Tài chính ban hành Thông tư số 15/2017/TT-BTC ngày 15/2/2017 về quản lý ngân sách.",
+    "Thủ tướng Chính phủ Nguyễn Xuân Phúc làm việc với lãnh đạo tỉnh Quảng Nam.",
+    "UBND thành phố Cần Thơ khởi công xây dựng cầu Trần Hoàng Na trên sông Cần Thơ.",
+    "Bí thư Tỉnh ủy Nghệ An chủ trì hội nghị sơ kết công tác 6 tháng đầu năm.",
+]
+
+
+def feed_file(path: Path, items: list[tuple[str, str]]) -> Path:
+    """An RSS file of (guid, text) items, with links and dates; titles are the texts' first words."""
+    path.write_text(rss([
+        f"<item><guid>{guid}</guid><link>https://bao.example/{guid}.html</link>"
+        f"<title>{' '.join(text.split()[:5])}</title>"
+        f"<pubDate>Mon, 03 Jul 2017 0{n % 10}:00:00 +0700</pubDate><description>{text}</description></item>"
+        for n, (guid, text) in enumerate(items)
+    ]), encoding="utf-8")
+    return path
+
+
+def lines_of(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def tag(inputs, output, **kwargs):
+    from vner.serving.batch import tag_inputs
+
+    return tag_inputs([str(p) for p in inputs], output, progress=False, **kwargs)
+
+
+def test_tagged_feed_lines_keep_id_url_title_published(tmp_path):
+    out = tmp_path / "out.jsonl"
+    summary = tag([FIXTURES / "rss2.xml", FIXTURES / "atom.xml", FIXTURES / "article.html",
+                   FIXTURES / "no_article.html"], out)
+    lines = lines_of(out)
+    assert summary.documents == len(lines) == 7 and summary.errors == 1
+    first = lines[0]
+    assert (first["id"], first["url"], first["title"], first["published"]) == (
+        "bao-1001", "https://bao.example/tin/1001.html", "Quảng Ninh họp về kinh tế biển", "2017-07-01T01:30:00Z")
+    assert {"ORG", "PER"} <= {e["type"] for e in first["entities"]}
+    for line in lines:
+        assert {"id", "url", "title", "published"} <= set(line)
+        assert all(line["text"][e["start"]:e["end"]] == e["text"] for e in line["entities"])
+    assert lines[5]["id"] == "article" and lines[5]["url"] == "https://bao.example/tin/3001.html"
+    assert lines[6]["id"] == "no_article" and lines[6]["error"] == "no article body found in the page"
+
+
+def test_incremental_runs_tag_only_new_and_changed_items(tmp_path):
+    out, state = tmp_path / "out.jsonl", tmp_path / "state.jsonl"
+    items = [(f"g{n}", TEXTS[n]) for n in range(4)]
+    first = tag([feed_file(tmp_path / "feed.xml", items)], out, state=state)
+    assert (first.documents, first.skipped, first.duplicates) == (4, 0, 0)
+    # The feed grows by two items and one item's text is corrected.
+    grown = items[:2] + [("g2", TEXTS[2] + " Tin cập nhật."), items[3], ("g4", TEXTS[4]), ("g5", TEXTS[5])]
+    second = tag([feed_file(tmp_path / "feed.xml", grown)], out, state=state)
+    assert (second.documents, second.skipped, second.errors) == (3, 3, 0)
+    assert "3 skipped as already done" in str(second)
+    lines = lines_of(out)
+    assert [line["id"] for line in lines] == ["g0", "g1", "g2", "g3", "g2", "g4", "g5"]  # appended
+    assert lines[4]["text"].endswith("Tin cập nhật.") and lines[4]["entities"]
+    third = tag([feed_file(tmp_path / "feed.xml", grown)], out, state=state)
+    assert (third.documents, third.skipped) == (0, 6)
+    records = lines_of(state)
+    assert [r["id"] for r in records] == ["g0", "g1", "g2", "g3", "g2", "g4", "g5"]
+    assert records[2]["hash"] != records[4]["hash"]
+
+
+def test_duplicate_texts_are_tagged_once_and_linked(tmp_path):
+    out, state = tmp_path / "out.jsonl", tmp_path / "state.jsonl"
+    summary = tag([feed_file(tmp_path / "a.xml", [("a", TEXTS[0]), ("b", TEXTS[1]), ("c", TEXTS[0])])], out,
+                  state=state)
+    assert (summary.documents, summary.duplicates) == (3, 1)
+    a, b, c = lines_of(out)
+    assert a["entities"] and "duplicate_of" not in a
+    assert c == {"id": "c", "text": a["text"], "url": "https://bao.example/c.html", "title": a["title"],
+                 "published": "2017-07-02T19:00:00Z", "duplicate_of": "a"}  # its own metadata, a's annotations
+    assert lines_of(state)[2] == {"id": "c", "hash": lines_of(state)[0]["hash"], "duplicate_of": "a"}
+    # Next run: a new id with a text tagged before is linked across runs; c stays done.
+    summary = tag([feed_file(tmp_path / "b.xml", [("c", TEXTS[0]), ("d", TEXTS[1]), ("e", TEXTS[2])])], out,
+                  state=state)
+    assert (summary.documents, summary.duplicates, summary.skipped) == (2, 1, 1)
+    d, e = lines_of(out)[3:]
+    assert d["duplicate_of"] == "b" and "entities" not in d
+    assert "duplicate_of" not in e and e["entities"]
+
+
+def test_duplicate_pages_in_a_folder(tmp_path):
+    pages, out, state = tmp_path / "pages", tmp_path / "out.jsonl", tmp_path / "state.jsonl"
+    pages.mkdir()
+    for name in ("x", "y"):
+        (pages / f"{name}.html").write_bytes((FIXTURES / "article.html").read_bytes())
+    tag([pages], out, state=state)
+    x, y = lines_of(out)
+    assert x["entities"] and y["duplicate_of"] == "x" and y["url"] == x["url"]
+    (pages / "z.html").write_bytes((FIXTURES / "article.html").read_bytes())
+    summary = tag([pages], out, state=state)
+    assert (summary.documents, summary.duplicates, summary.skipped) == (1, 1, 2)
+    assert lines_of(out)[-1] == {**y, "id": "z"}
+
+
+def test_error_items_are_not_recorded_and_are_tried_again(tmp_path):
+    out, state = tmp_path / "out.jsonl", tmp_path / "state.jsonl"
+    feed = tmp_path / "feed.xml"
+    feed.write_text(rss([item("ok", "Tin", TEXTS[0]), "<item><guid>empty</guid></item>"]), encoding="utf-8")
+    first = tag([feed], out, state=state)
+    assert (first.documents, first.errors) == (2, 1)
+    assert [r["id"] for r in lines_of(state)] == ["ok"]
+    second = tag([feed], out, state=state)
+    assert (second.documents, second.errors, second.skipped) == (1, 1, 1)
+    assert lines_of(out)[-1]["id"] == "empty" and lines_of(out)[-1]["error"]
+
+
+def test_a_torn_state_line_is_dropped_and_its_item_tagged_again(tmp_path):
+    out, state = tmp_path / "out.jsonl", tmp_path / "state.jsonl"
+    feed = feed_file(tmp_path / "feed.xml", [(f"g{n}", TEXTS[n]) for n in range(5)])
+    tag([feed], out, state=state)
+    raw = state.read_bytes()
+    state.write_bytes(raw[: raw.rstrip(b"\n").rfind(b"\n") + 20])  # killed while writing the last record
+    out.write_bytes(out.read_bytes()[:-30])  # and while writing the last output line
+    summary = tag([feed], out, state=state)
+    assert (summary.documents, summary.skipped) == (1, 4)
+    assert [line["id"] for line in lines_of(out)] == ["g0", "g1", "g2", "g3", "g4"]  # the torn line was replaced
+    assert [r["id"] for r in lines_of(state)] == ["g0", "g1", "g2", "g3", "g4"]
+
+
+def test_kill_9_during_an_incremental_run_loses_nothing(tmp_path):
+    feed = feed_file(tmp_path / "feed.xml", [(f"g{n:03d}", f"{TEXTS[n % len(TEXTS)]} Bản tin số {n}.")
+                                             for n in range(400)])
+    out, state = tmp_path / "out.jsonl", tmp_path / "state.jsonl"
+    command = [sys.executable, "-m", "vner", "tag", str(feed), "-o", str(out), "--state", str(state), "-q",
+               "--batch-size", "4"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and (not out.exists() or out.read_bytes().count(b"\n") < 40):
+        time.sleep(0.05)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    written = out.read_bytes().count(b"\n")
+    assert 40 <= written < 400, "the run should have been killed part-way"
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    skipped = int(re.search(r"(\d+) skipped as already done", done.stderr).group(1))
+    assert skipped >= 40
+    ids = [line["id"] for line in lines_of(out)]
+    assert set(ids) == {f"g{n:03d}" for n in range(400)}  # nothing lost
+    assert len(ids) - 400 <= 32  # at worst the chunk between the two flushes again
+    assert {r["id"] for r in lines_of(state)} == set(ids)
+
+
+def test_cli_format_state_stdout_and_usage(tmp_path, capsys):
+    from vner.cli import main
+
+    page = tmp_path / "page.txt"
+    page.write_bytes((FIXTURES / "article.html").read_bytes())
+    out = tmp_path / "out.jsonl"
+    assert main(["tag", str(page), "-o", str(out), "--format", "text", "-q"]) == 0
+    assert lines_of(out)[0]["text"].startswith("<!DOCTYPE html>")
+    assert main(["tag", str(page), "-o", str(out), "--format", "html", "-q"]) == 0
+    assert lines_of(out)[0]["title"] == "Bình Định tổ chức hội nghị xúc tiến đầu tư"
+    capsys.readouterr()
+    state = tmp_path / "state.jsonl"
+    assert main(["tag", str(FIXTURES / "atom.xml"), "-o", "-", "--state", str(state), "-q"]) == 0
+    printed = capsys.readouterr()
+    assert [json.loads(line)["id"] for line in printed.out.splitlines()] == ["urn:bao-example:2001",
+                                                                          "urn:bao-example:2002"]
+    assert main(["tag", str(FIXTURES / "atom.xml"), "-o", "-", "--state", str(state), "-q"]) == 0
+    printed = capsys.readouterr()
+    assert printed.out == "" and "2 skipped as already done" in printed.err
+    assert main(["tag", str(page), "-o", str(out), "--state", str(state), "--resume"]) == 2
+    assert "not both" in capsys.readouterr().err
+    help_text = subprocess.run([sys.executable, "-m", "vner", "tag", "--help"], capture_output=True, text=True).stdout
+    assert "--format" in help_text and "--state FILE" in help_text and "RSS/Atom" in help_text
+
+
+def test_pipe_inputs_gives_tagged_items_with_their_metadata():
+    from vner.serving.batch import pipe_inputs
+    from vner.serving.tagger import Tagger
+
+    docs = list(pipe_inputs(Tagger.from_pretrained(None), [str(FIXTURES / "rss2.xml")], batch_size=8))
+    assert [d.id for d in docs][:2] == ["bao-1001", "https://bao.example/tin/1002.html"]
+    assert docs[0].meta["published"] == "2017-07-01T01:30:00Z" and docs[0].entities
+    assert all(d.text[e.start:e.end] == e.text for d in docs for e in d.entities)
+
+
+def test_workers_with_state_give_the_same_lines(tmp_path):
+    items = [(f"g{n}", TEXTS[n % 4]) for n in range(12)]  # duplicates across chunks and workers
+    feed = feed_file(tmp_path / "feed.xml", items)
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    tag([feed], one, state=tmp_path / "s1.jsonl", chunk_size=3)
+    summary = tag([feed], two, state=tmp_path / "s2.jsonl", chunk_size=3, workers=2)
+    assert summary.duplicates == 8
+    assert one.read_text(encoding="utf-8") == two.read_text(encoding="utf-8")
+    assert (tmp_path / "s1.jsonl").read_text() == (tmp_path / "s2.jsonl").read_text()
