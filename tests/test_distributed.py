@@ -62,9 +62,12 @@ def test_every_process_stops_early_together(tiny_phobert_dir, tmp_path):
     # Dev F1 stays 0 for the first epochs, so patience 2 stops at epoch 3. Had only the main process
     # stopped, the other would wait in epoch 4's gradient all-reduce until the timeout.
     run = train_tiny(tiny_phobert_dir, tmp_path, LAUNCH_TWO, "data.dev_fraction=0.2", "training.epochs=12",
-                     "training.early_stopping_patience=2", "model.max_length=128")
+                     "training.early_stopping_patience=2", "model.max_length=128", "output.export_onnx=true")
     assert run["processes"] == 2 and run["documents"]["dev"] == 1
     assert run["epochs"] < 12 and len(run["history"]) == run["epochs"]
     assert all("entity_f1" in record for record in run["history"])
     saved = json.loads((tmp_path / "config.json").read_text())["vner"]
     assert saved["best_epoch"] == run["best_epoch"]
+    # the main process alone exports, once the model is complete
+    manifest = json.loads((tmp_path / "onnx" / "manifest.json").read_text())
+    assert manifest["parity"]["fp32_identical_entities"]
