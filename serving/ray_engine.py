@@ -161,7 +161,7 @@ def tag_dataset(
 # --- shards out --------------------------------------------------------------------------------
 
 
-def _shard_sink(path: str, shard_format: str):
+def _shard_sink(path: str, shard_format: str, shard_size: int):
     """A datasink writing the tagged blocks as shards; each write returns (documents, errors)."""
     import pyarrow.compute as pc
     from ray.data import BlockBasedFileDatasink, SaveMode
@@ -191,7 +191,7 @@ def _shard_sink(path: str, shard_format: str):
             returns = write_result.write_returns
             self.counts = (sum(docs for docs, _ in returns), sum(errors for _, errors in returns))
 
-    return ShardSink(path, file_format=shard_format, mode=SaveMode.OVERWRITE)
+    return ShardSink(path, file_format=shard_format, mode=SaveMode.OVERWRITE, min_rows_per_file=shard_size)
 
 
 def _read_shard(path: Path) -> Iterator[tuple[int, str]]:
@@ -257,6 +257,7 @@ def tag_inputs_ray(
     batch_size: int = 16,
     chunk_size: int = 32,
     shard_format: str = "jsonl",
+    shard_size: int = 1000,
     fmt: str = AUTO,
     address: str | None = None,
     runtime_env: dict | None = None,
@@ -266,7 +267,8 @@ def tag_inputs_ray(
 
     ``output`` is a folder (or URI Ray can write, e.g. ``s3://…``) for the shards only, or
     ``OUT.jsonl``: shards in ``OUT.jsonl.shards/`` and the merged ``OUT.jsonl``, equal line by line
-    to what ``vner tag`` writes. ``address`` is a Ray address (``auto``, ``ray://host:10001``);
+    to what ``vner tag`` writes; a shard holds at least ``shard_size`` documents (the last one
+    of a writer may hold fewer). ``address`` is a Ray address (``auto``, ``ray://host:10001``);
     without it ``RAY_ADDRESS`` is used, else a local instance is started (and stopped at the end).
     A Ray session that is already initialised is used as it is. ``fmt`` forces the input format
     (see :func:`~vner.serving.readers.iter_inputs`); see :func:`tag_dataset` for ``actors``,
@@ -288,7 +290,7 @@ def tag_inputs_ray(
         dataset = documents_dataset(iter_inputs(inputs, fmt=fmt), chunk_size)
         tagged = tag_dataset(dataset, model=model, precision=precision, actors=actors, threads=threads,
                              batch_size=batch_size, chunk_size=chunk_size)
-        sink = _shard_sink(shard_folder(output), shard_format)
+        sink = _shard_sink(shard_folder(output), shard_format, shard_size)
         # Writing is light I/O: it takes no CPU, so it need not wait for the actors to finish.
         tagged.write_datasink(sink, ray_remote_args={"num_cpus": 0}, concurrency=actors)
         documents, errors = getattr(sink, "counts", (0, 0))

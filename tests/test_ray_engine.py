@@ -70,27 +70,42 @@ def test_cli_ray_engine_equals_the_local_output(feed, exported_tiny, local_outpu
     assert [doc["id"] for doc in local if "error" in doc][:2] == ["empty", "no-text"]
     assert "303 documents tagged (3 with errors" in capsys.readouterr().err
     shards = sorted((tmp_path / "ray.jsonl.shards").iterdir())
-    assert len(shards) > 1
     rows = [json.loads(line) for shard in shards for line in shard.read_text(encoding="utf-8").splitlines()]
     assert sorted(row["seq"] for row in rows) == list(range(DOCUMENTS + 3))
     assert_same_documents(local, [row["document"] for row in sorted(rows, key=lambda row: row["seq"])])
 
 
-def test_helper_writes_parquet_shards_on_a_running_session(ray_session, feed, exported_tiny, local_output, tmp_path):
+def test_helper_merges_parquet_shards_on_a_running_session(ray_session, feed, exported_tiny, local_output, tmp_path):
     import pyarrow.parquet as pq
 
     from vner.serving.ray_engine import tag_inputs_ray
 
-    summary = tag_inputs_ray([str(feed)], tmp_path / "shards", model=str(exported_tiny), precision="fp32",
-                             shard_format="parquet", chunk_size=16, progress=False)
+    out = tmp_path / "ray.jsonl"
+    summary = tag_inputs_ray([str(feed)], out, model=str(exported_tiny), precision="fp32", shard_format="parquet",
+                             shard_size=100, chunk_size=16, progress=False)
     assert ray.is_initialized()  # a session the caller started is left running
     assert (summary.documents, summary.errors) == (DOCUMENTS + 3, 3)
-    table = pq.read_table(tmp_path / "shards").sort_by("seq")
+    assert out.read_text(encoding="utf-8") == local_output.read_text(encoding="utf-8")
+    shards = tmp_path / "ray.jsonl.shards"
+    assert len(list(shards.glob("*.parquet"))) > 1
+    table = pq.read_table(shards).sort_by("seq")
     assert table["seq"].to_pylist() == list(range(DOCUMENTS + 3))
     tagged = [json.loads(line) for line in table["document"].to_pylist()]
     assert_same_documents(documents(local_output), tagged)
     assert table["id"].to_pylist() == [doc["id"] for doc in tagged]
     assert table["error"].to_pylist() == [doc.get("error") for doc in tagged]
+
+
+def test_jsonl_shards_merge_in_input_order(tmp_path):
+    from vner.serving.ray_engine import merge_shards
+
+    lines = [json.dumps({"id": f"d{i}", "text": "Hà Nội", "score": 0.1235, "entities": [], "relations": []},
+                        ensure_ascii=False) for i in range(6)]
+    for name, seqs in (("a.jsonl", (1, 2, 5)), ("b.jsonl", (0, 3, 4))):
+        (tmp_path / name).write_text("".join(f'{{"seq": {i}, "document": {lines[i]}}}\n' for i in seqs),
+                                     encoding="utf-8")
+    assert merge_shards(tmp_path, tmp_path / "merged.out") == 6
+    assert (tmp_path / "merged.out").read_text(encoding="utf-8").splitlines() == lines
 
 
 def test_no_input_document_gives_an_empty_output(ray_session, tmp_path):
