@@ -194,7 +194,7 @@ def choose_encoding(head: bytes) -> str:
     declared = declared_encoding(head)
     if declared and declared.startswith(("utf-16", "utf-32", "utf_16", "utf_32")):
         declared = None  # a UTF-16 label over bytes without NULs is wrong: they are ASCII-compatible
-    if not _has_non_ascii(head):
+    if head.isascii():
         return declared or "utf-8-sig"
     good, bad = _utf8_evidence(head)
     if not bad:
@@ -209,10 +209,6 @@ def choose_encoding(head: bytes) -> str:
     guess = _codec(best.encoding) if best is not None else None
     log.debug("undeclared encoding: charset_normalizer guesses %s", guess)
     return guess or "utf-8-sig"
-
-
-def _has_non_ascii(data: bytes) -> bool:
-    return any(byte >= 0x80 for byte in data)
 
 
 # --- text from markup ------------------------------------------------------------------------
@@ -285,7 +281,7 @@ def page_document(data: bytes, doc_id: str) -> Document:
     """The article of one HTML page (see the module's docstring), or a document with ``error`` set."""
     if len(data) > MAX_PAGE_BYTES:
         return Document(id=doc_id, text="", meta=_meta(),
-                        error=f"page too large ({len(data)} bytes; the limit is {MAX_PAGE_BYTES})")
+                        error=f"page too large (over the limit of {MAX_PAGE_BYTES} bytes)")
     encoding = choose_encoding(data[:HEAD_BYTES])
     markup = data.decode(encoding, errors="replace")
     if "\x00" in markup:
