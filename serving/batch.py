@@ -197,7 +197,8 @@ def _write_chunk(chunk: _Chunk, tagged: list[Document], out: IO[str], state: Tag
             result = next(results)
         if result.error is not None:
             summary.errors += 1
-            failed.add(doc.id)
+            if verdict is not None:  # a text the state planned: a later duplicate of it must not link here
+                failed.add(doc.id)
         elif verdict is not None:
             records.append(Record(doc.id, verdict.text_hash))
         lines.append(result.to_json())

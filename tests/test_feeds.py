@@ -597,3 +597,22 @@ def test_workers_with_state_give_the_same_lines(tmp_path):
     assert summary.duplicates == 8
     assert one.read_text(encoding="utf-8") == two.read_text(encoding="utf-8")
     assert (tmp_path / "s1.jsonl").read_text() == (tmp_path / "s2.jsonl").read_text()
+
+
+def test_a_duplicate_of_a_text_whose_tagging_failed_is_an_error_not_a_link(tmp_path, monkeypatch):
+    from vner.model.document import Document
+    from vner.serving import batch
+
+    real = batch.tag_documents
+
+    def failing_on_a(tagger, docs, batch_size=16):
+        return [Document(d.id, d.text, error="tagging failed: boom") if d.id == "a" else d
+                for d in real(tagger, docs, batch_size)]
+
+    monkeypatch.setattr(batch, "tag_documents", failing_on_a)
+    out, state = tmp_path / "out.jsonl", tmp_path / "state.jsonl"
+    summary = tag([feed_file(tmp_path / "f.xml", [("a", TEXTS[0]), ("b", TEXTS[0])])], out, state=state,
+                  chunk_size=1)
+    assert (summary.errors, summary.duplicates) == (2, 0)
+    assert lines_of(out)[1]["error"] == "duplicate of a, whose tagging failed"
+    assert not state.read_text()  # both are tried again next run
