@@ -40,7 +40,7 @@ import logging
 import sys
 import zlib
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any, Callable, Iterable, Iterator
 
 from vner.model.document import Document
 from vner.serving import feeds
@@ -121,14 +121,15 @@ def _read_page_file(path: Path, doc_id: str) -> Document:
     return feeds.page_document(data, doc_id)
 
 
-def _read_feed_file(path: Path) -> Iterator[Document]:
+def _read_stream(path: Path, read: Callable[[IO[bytes], str], Iterator[Document]]) -> Iterator[Document]:
+    """The documents ``read`` finds in the (gunzipped) bytes of ``path``, streamed."""
     try:
         handle = _open(path)
     except OSError as exc:
         yield _error(str(path), f"cannot read {path}: {exc}")
         return
     with handle:
-        yield from feeds.iter_feed(handle, str(path))
+        yield from read(handle, str(path))
 
 
 def _file_format(path: Path) -> str:
@@ -146,9 +147,9 @@ def _file_format(path: Path) -> str:
 def _read_file(path: Path, doc_id: str, fmt: str) -> Iterator[Document]:
     fmt = _file_format(path) if fmt == AUTO else fmt
     if fmt == JSONL:
-        yield from _read_jsonl_file(path)
+        yield from _read_stream(path, _iter_jsonl_lines)
     elif fmt == FEED:
-        yield from _read_feed_file(path)
+        yield from _read_stream(path, feeds.iter_feed)
     elif fmt == HTML:
         yield _read_page_file(path, doc_id)
     else:
@@ -200,16 +201,6 @@ def _iter_jsonl_lines(lines: Iterable[bytes], source: str, first_line_no: int = 
             yield json_document(line, _where(source, line_no))
     except (OSError, EOFError, zlib.error) as exc:  # a truncated or corrupt gzip stream
         yield _error(_where(source, line_no + 1), f"cannot read {source} past line {line_no}: {exc}")
-
-
-def _read_jsonl_file(path: Path) -> Iterator[Document]:
-    try:
-        handle = _open(path)
-    except OSError as exc:
-        yield _error(str(path), f"cannot read {path}: {exc}")
-        return
-    with handle:
-        yield from _iter_jsonl_lines(handle, str(path))
 
 
 def _read_folder(folder: Path, fmt: str) -> Iterator[Document]:
