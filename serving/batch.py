@@ -114,10 +114,11 @@ def tag_documents(tagger: Tagger, docs: list[Document], batch_size: int = 16) ->
     return results  # type: ignore[return-value]
 
 
-def _chunks(docs: Iterable[T], size: int) -> Iterator[list[T]]:
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of ``size`` consecutive items (the last one shorter), streamed."""
     chunk: list[T] = []
-    for doc in docs:
-        chunk.append(doc)
+    for item in items:
+        chunk.append(item)
         if len(chunk) >= size:
             yield chunk
             chunk = []
@@ -148,7 +149,7 @@ def pipe_documents(tagger: Tagger, docs: Iterable[Document], batch_size: int = 1
     Unlike :meth:`Tagger.pipe`, which takes texts, ids and ``meta`` (``url``, ``title`` …)
     are kept, and a bad document comes back with ``error`` set.
     """
-    for chunk in _chunks(docs, chunk_size):
+    for chunk in chunked(docs, chunk_size):
         yield from tag_documents(tagger, chunk, batch_size)
 
 
@@ -246,7 +247,7 @@ def tag_stream(
             yield doc, verdict
 
     chunks = (_Chunk([doc for doc, _ in pairs], [verdict for _, verdict in pairs])
-              for pairs in _chunks(pending(), chunk_size))
+              for pairs in chunked(pending(), chunk_size))
     bar = tqdm(desc="tagging", unit="doc", disable=not progress, file=sys.stderr)
     if workers > 1:
         per_worker = threads or max(1, (os.cpu_count() or 1) // workers)

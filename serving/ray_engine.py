@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vner.model.document import Document
-from vner.serving.batch import TagSummary, _chunks, tag_documents
+from vner.serving.batch import TagSummary, chunked, tag_documents
 from vner.serving.feeds import AUTO
 from vner.serving.tagger import Tagger
 
@@ -76,7 +76,7 @@ def documents_dataset(docs: Iterable[Document], block_size: int = 32) -> ray.dat
     """
     ray = _import_ray()
     refs, seq = [], 0
-    for chunk in _chunks(docs, block_size):
+    for chunk in chunked(docs, block_size):
         refs.append(ray.put(_input_table(chunk, seq)))
         seq += len(chunk)
     if not refs:
