@@ -295,7 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--min-int8-agreement", type=float, default=0.95,
                         help="refuse an INT8 model agreeing with FP32 on fewer entities (default 0.95)")
     export.add_argument("--per-tensor", action="store_true",
-                        help="one INT8 scale per weight tensor: ~10%% faster, agrees less with FP32 "
+                        help="one INT8 scale per weight tensor, which usually agrees less with FP32 "
                         "(default: one scale per output channel)")
     export.add_argument("--int8-only", action="store_true",
                         help="leave the FP32 graph out once parity is checked (smaller, e.g. to ship)")
