@@ -23,7 +23,9 @@ from vner.model.pipeline import PreparedText, Window, entities_from_word_tags, m
 from vner.model.schema import (
     BIO_TAGS,
     ENTITY_TYPES,
+    INSIDE_PREFIX,
     NO_RELATION,
+    OUTSIDE_TAG,
     RELATION_LABELS,
     RELATION_SIGNATURES,
     RelationType,
@@ -50,6 +52,16 @@ _ALLOWED_LABELS = np.array(
 # Whether any relation type may join a head type to a tail type.
 _JOINABLE = _ALLOWED_LABELS.sum(axis=-1) > 1
 _SYMMETRIC = {r.value for r, sig in RELATION_SIGNATURES.items() if sig.symmetric}
+
+
+def _inside_follows(previous: str, tag: str) -> bool:
+    """Whether IOB2 allows ``tag`` right after ``previous``: an ``I-X`` only continues an ``X``."""
+    return not tag.startswith(INSIDE_PREFIX) or (previous != OUTSIDE_TAG and previous[2:] == tag[2:])
+
+
+# Log-weights of tag transitions (previous → next) and of a sentence's first tag: 0 or -inf.
+_TRANSITIONS = np.array([[0.0 if _inside_follows(p, t) else -np.inf for t in BIO_TAGS] for p in BIO_TAGS])
+_STARTS = np.array([-np.inf if t.startswith(INSIDE_PREFIX) else 0.0 for t in BIO_TAGS])
 
 
 @dataclass
@@ -116,23 +128,54 @@ def run_windows(
     return outputs  # type: ignore[return-value]
 
 
+def best_tag_path(log_probs: np.ndarray) -> list[int]:
+    """The most probable valid IOB2 tag sequence of one sentence (Viterbi), as tag ids.
+
+    ``log_probs`` is ``[words, tags]``. Valid: no ``I-X`` first or after anything but
+    ``B-X``/``I-X``. Unlike a per-word argmax with repair, a tagger unsure between
+    ``I-ORG`` and ``O`` inside a long name keeps the name whole when that is likelier.
+    """
+    if not len(log_probs):
+        return []
+    score = _STARTS + log_probs[0]
+    backpointers = np.zeros(log_probs.shape, dtype=np.int64)
+    for word in range(1, len(log_probs)):
+        candidates = score[:, None] + _TRANSITIONS
+        backpointers[word] = candidates.argmax(axis=0)
+        score = candidates.max(axis=0) + log_probs[word]
+    path = [int(score.argmax())]
+    for word in range(len(log_probs) - 1, 0, -1):
+        path.append(int(backpointers[word, path[-1]]))
+    return path[::-1]
+
+
 def decode_tags(
     encoded: EncodedText, outputs: Sequence[tuple[np.ndarray, np.ndarray]]
 ) -> tuple[list[str], list[float]]:
-    """One tag and its probability per word, each read at the word's first subword in its owning window."""
-    n_words = len(encoded.prepared.words)
-    tags = ["O"] * n_words
-    scores = [1.0] * n_words
+    """One tag and its probability per word: the best valid IOB2 path of each sentence.
+
+    A word's tag probabilities are read at its first subword in its owning window
+    (a word no window holds is ``O``).
+    """
+    prepared = encoded.prepared
+    probs = np.zeros((len(prepared.words), len(BIO_TAGS)))
+    probs[:, BIO_TAGS.index(OUTSIDE_TAG)] = 1.0
     for window, (tag_logits, _) in zip(encoded.windows, outputs):
         first = window.first_subwords()
         owned = [w for w in range(window.own_start, window.own_end) if w in first]
-        if not owned:
+        if owned:
+            probs[owned] = softmax(tag_logits[[first[w] for w in owned]])
+    log_probs = np.log(np.maximum(probs, np.finfo(np.float64).tiny))
+    tags: list[str] = []
+    scores: list[float] = []
+    start = 0
+    for end in range(1, len(prepared.words) + 1):
+        if end < len(prepared.words) and prepared.word_sentence[end] == prepared.word_sentence[start]:
             continue
-        probs = softmax(tag_logits[[first[w] for w in owned]])
-        best = probs.argmax(axis=-1)
-        for word, tag_id, prob in zip(owned, best, probs.max(axis=-1)):
-            tags[word] = BIO_TAGS[int(tag_id)]
-            scores[word] = float(prob)
+        for word, tag_id in enumerate(best_tag_path(log_probs[start:end]), start):
+            tags.append(BIO_TAGS[tag_id])
+            scores.append(float(probs[word, tag_id]))
+        start = end
     return tags, scores
 
 
