@@ -137,6 +137,9 @@ def best_tag_path(log_probs: np.ndarray) -> list[int]:
     """
     if not len(log_probs):
         return []
+    greedy = log_probs.argmax(axis=1)
+    if np.isfinite(_STARTS[greedy[0]]) and np.isfinite(_TRANSITIONS[greedy[:-1], greedy[1:]]).all():
+        return greedy.tolist()  # the unconstrained best is valid, hence the best valid path
     score = _STARTS + log_probs[0]
     backpointers = np.zeros(log_probs.shape, dtype=np.int64)
     for word in range(1, len(log_probs)):
