@@ -349,28 +349,39 @@ class _Feed:
         if self.header is None:
             self.header = self.buffer[:upto]
 
-    def pieces(self) -> Iterator[_Piece]:
-        """Items in stream order; :attr:`header` is set once the first one is met."""
-        position, inside = 0, None  # inside: the closer of the comment or CDATA being skipped
+    def _scan(self, pattern: re.Pattern, position: int, inside: str | None
+              ) -> tuple[re.Match | None, int, str | None]:
+        """The next match of ``pattern`` in the buffer from ``position``, outside comments and CDATA.
+
+        Returns ``(match, position, inside)``; with no match yet, ``position`` is where to look
+        again once more text has come and ``inside`` the closer of the comment or CDATA being
+        skipped (``pattern`` must match their openers, :data:`_CLOSERS`).
+        """
         while True:
             if inside:
                 found = self.buffer.find(inside, position)
-                if found >= 0:
-                    position, inside = found + len(inside), None
-                    continue
-                position = max(position, len(self.buffer) - len(inside))
-            else:
-                match = _ITEM_OR_SKIP.search(self.buffer, position)
-                if match is not None and match.group(1) is None:
-                    position, inside = match.end(), _CLOSERS[match.group(0)]
-                    continue
-                if match is not None:
-                    self._close_header(match.start())
-                    self._drop(match.start())
-                    yield self._item(match.group(1))
-                    position = 0
-                    continue
-                position = max(position, len(self.buffer) - _TOKEN_CHARS)
+                if found < 0:
+                    return None, max(position, len(self.buffer) - len(inside)), inside
+                position, inside = found + len(inside), None
+                continue
+            match = pattern.search(self.buffer, position)
+            if match is None:
+                return None, max(position, len(self.buffer) - _TOKEN_CHARS), None
+            if match.group(0) not in _CLOSERS:
+                return match, position, None
+            position, inside = match.end(), _CLOSERS[match.group(0)]
+
+    def pieces(self) -> Iterator[_Piece]:
+        """Items in stream order; :attr:`header` is set once the first one is met."""
+        position, inside = 0, None
+        while True:
+            match, position, inside = self._scan(_ITEM_OR_SKIP, position, inside)
+            if match is not None:
+                self._close_header(match.start())
+                self._drop(match.start())
+                yield self._item(match.group(1))
+                position = 0
+                continue
             if self.header is not None or position > MAX_HEADER_CHARS:
                 self._close_header(position)
                 self._drop(position)
@@ -390,24 +401,13 @@ class _Feed:
         end_tag = re.compile(rf"<!--|<!\[CDATA\[|</(?:[A-Za-z_][\w.-]*:)?{name}\s*>")
         position, inside, dropped, start = 0, None, 0, self.buffer[:_START_KEPT]
         while True:
-            if inside:
-                found = self.buffer.find(inside, position)
-                if found >= 0:
-                    position, inside = found + len(inside), None
-                    continue
-                position = max(position, len(self.buffer) - len(inside))
-            else:
-                match = end_tag.search(self.buffer, position)
-                if match is not None and match.group(0) in _CLOSERS:
-                    position, inside = match.end(), _CLOSERS[match.group(0)]
-                    continue
-                if match is not None:
-                    size = dropped + match.end()
-                    piece = (_Piece(name, "item", self.buffer[: match.end()]) if size <= self._max
-                             else _Piece(name, "oversize", start, size))
-                    self._drop(match.end())
-                    return piece
-                position = max(position, len(self.buffer) - _TOKEN_CHARS)
+            match, position, inside = self._scan(end_tag, position, inside)
+            if match is not None:
+                size = dropped + match.end()
+                piece = (_Piece(name, "item", self.buffer[: match.end()]) if size <= self._max
+                         else _Piece(name, "oversize", start, size))
+                self._drop(match.end())
+                return piece
             if dropped or position > self._max:  # too large to parse: find its end without holding it
                 self._drop(position)
                 dropped, position = dropped + position, 0
