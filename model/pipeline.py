@@ -15,6 +15,7 @@ from typing import Sequence
 from vner.model.bio import bio_tags, spans_from_bio
 from vner.model.document import Entity
 from vner.model.normalize import NormalizedText, normalize
+from vner.model.schema import EntityType
 from vner.model.text import split_sentences
 from vner.model.words import DEFAULT_SEGMENTER, segment_sentence, split_at, word_form
 
@@ -28,6 +29,14 @@ WINDOW_OVERLAP = 32
 #: comma or "và"), while a tagger that restarts with ``B-`` inside a name ("Tập Cận | Bình", "11 / 5")
 #: produces exactly that.
 FRAGMENT_GAP = re.compile(r"[ /]?")
+#: Head words of companies. The guide keeps a state or party body's place inside its ORG ("Sở Công
+#: Thương Long An") but makes a place written after a company a separate LOC, its locator ("Công ty CP
+#: TM Mộc Hóa" + "tỉnh Long An").
+COMPANY_HEADS: tuple[str, ...] = (
+    "Tổng công ty", "Tổng Công ty", "Cty", "Công ty cổ phần", "Công ty Cổ phần", "Công ty TNHH", "Công ty",
+    "Tập đoàn", "Ngân hàng Thương mại cổ phần", "Ngân hàng TMCP", "Ngân hàng", "Hợp tác xã", "HTX", "Nhà máy",
+    "Doanh nghiệp tư nhân",
+)
 
 
 @dataclass(frozen=True)
@@ -183,15 +192,31 @@ def word_tags(prepared: PreparedText, entities: Sequence[Entity]) -> list[str]:
     return bio_tags(prepared.words, mapped)
 
 
+def _continues(left_type: str, left_text: str, right_type: str, gap: str) -> bool:
+    """Whether a span of ``right_type`` after ``gap`` belongs to the mention ``left_text`` before it.
+
+    Two spans of one type apart by :data:`FRAGMENT_GAP` are one mention; so is a body's ORG and the
+    LOC right after it, one space apart ("Sở Công Thương | Long An", "UBND | huyện X"), unless the
+    body is a company (:data:`COMPANY_HEADS`), whose place is a locator.
+    """
+    if left_type == right_type:
+        return FRAGMENT_GAP.fullmatch(gap) is not None
+    return (left_type == EntityType.ORG and right_type == EntityType.LOC and gap == " "
+            and not left_text.startswith(COMPANY_HEADS))
+
+
 def _join_fragments(prepared: PreparedText, spans: list[tuple[str, int, int]]) -> list[tuple[str, list[int]]]:
-    """Spans as ``(type, word indices)``, consecutive same-type spans apart by :data:`FRAGMENT_GAP` joined."""
+    """Spans as ``(type, word indices)``, the fragments of one mention joined (see :func:`_continues`);
+    the joined mention keeps its first fragment's type."""
     text = prepared.normalized.text
     joined: list[tuple[str, list[int]]] = []
     for ent_type, first, last in spans:
-        if joined and joined[-1][0] == ent_type:
-            previous_end = prepared.words[joined[-1][1][-1]][1]
-            if FRAGMENT_GAP.fullmatch(text[previous_end:prepared.words[first][0]]):
-                joined[-1][1].extend(range(first, last))
+        if joined:
+            left_type, left_words = joined[-1]
+            left_start, left_end = prepared.words[left_words[0]][0], prepared.words[left_words[-1]][1]
+            if _continues(left_type, text[left_start:left_end], ent_type,
+                          text[left_end:prepared.words[first][0]]):
+                left_words.extend(range(first, last))
                 continue
         joined.append((ent_type, list(range(first, last))))
     return joined

@@ -95,6 +95,26 @@ def test_model_fragments_of_one_mention_are_joined_but_lists_are_not():
                                                   ("DATE", "11/5")]
     assert [e.score for e in joined] == pytest.approx([0.9] * 4)  # the slash (an O word) does not count
 
+
+def test_a_body_keeps_its_place_but_a_company_has_a_locator():
+    text = "Sở Công Thương Long An làm việc với Công ty CP TM Mộc Hóa tỉnh Long An, UBND tỉnh, Long An."
+    prepared = prepare_text(text)
+    spans = [("ORG", "Sở Công Thương"), ("LOC", "Long An"), ("ORG", "Công ty CP TM Mộc Hóa"), ("LOC", "tỉnh Long An"),
+             ("ORG", "UBND tỉnh"), ("LOC", "Long An")]
+    entities, cursor = [], 0
+    for number, (ent_type, mention) in enumerate(spans, 1):
+        start = text.index(mention, cursor)
+        cursor = start + len(mention)
+        entities.append(Entity(f"T{number}", ent_type, start, cursor, mention))
+    tags = word_tags(prepared, entities)
+    joined = entities_from_word_tags(prepared, tags, join_fragments=True)
+    # one space between a body and a place: one ORG; a company's place, or a comma between: apart
+    assert [(e.type, e.text) for e in joined] == [
+        ("ORG", "Sở Công Thương Long An"), ("ORG", "Công ty CP TM Mộc Hóa"), ("LOC", "tỉnh Long An"),
+        ("ORG", "UBND tỉnh"), ("LOC", "Long An")]
+    assert [(e.type, e.text) for e in entities_from_word_tags(prepared, tags)] == [
+        (e.type, e.text) for e in entities]
+
 def fake_subwords(lengths):
     return [[5] * n for n in lengths]
 

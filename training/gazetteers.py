@@ -25,6 +25,8 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
+from vner.model import pipeline
+
 log = logging.getLogger(__name__)
 
 # --- spelling variants -------------------------------------------------------------------------
@@ -862,23 +864,8 @@ Ban Nội chính
 Ban Kinh tế
 """)
 #: Head words of companies: a place written after their name is a separate LOC (a locator).
-COMPANY_HEADS = _lines("""
-Tổng công ty
-Tổng Công ty
-Cty
-Công ty cổ phần
-Công ty Cổ phần
-Công ty TNHH
-Công ty
-Tập đoàn
-Ngân hàng Thương mại cổ phần
-Ngân hàng TMCP
-Ngân hàng
-Hợp tác xã
-HTX
-Nhà máy
-Doanh nghiệp tư nhân
-""")
+COMPANY_HEADS = _nfc(pipeline.COMPANY_HEADS)
+
 #: Heads that make a name on their own, without anything after them.
 STANDALONE_HEADS = _nfc(["Quân ủy Trung ương", "Quân ủy TƯ", "UBND", "HĐND", "Tỉnh ủy", "Thành ủy", "Huyện ủy",
                          "Quận ủy", "Thị ủy",

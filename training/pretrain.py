@@ -7,6 +7,10 @@ language modelling (15 % of subwords; 80 % masked, 10 % random, 10 % kept)::
 
     python -m vner.training.pretrain --corpus ../shared/data/news_gov_unlabeled.jsonl.gz \\
         --output runs/pretrained --steps 3000
+
+``--continue-from DIR`` resumes from an encoder this recipe wrote (a second stage
+with a fresh learning-rate schedule; the masked-LM head starts anew, the encoder
+keeps its weights).
 """
 
 from __future__ import annotations
@@ -158,12 +162,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--max-length", type=int, default=128)
     parser.add_argument("--learning-rate", type=float, default=5e-4)
+    parser.add_argument("--continue-from", metavar="DIR",
+                        help="continue pretraining this encoder (with its tokenizer) instead of building a new one; "
+                             "the shape flags are then ignored and the learning-rate schedule starts afresh")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
     sentences = segment_corpora(args.corpus)
     output = Path(args.output)
-    initial = build_from_arguments(sentences, output.parent / f"{output.name}-init", args)
+    if args.continue_from:
+        initial = Path(args.continue_from)
+        if not (initial / "config.json").is_file():
+            parser.error(f"--continue-from {initial}: no encoder there (config.json missing)")
+    else:
+        initial = build_from_arguments(sentences, output.parent / f"{output.name}-init", args)
     summary = pretrain_mlm(initial, sentences, output, steps=args.steps, batch_size=args.batch_size,
                            max_length=args.max_length, learning_rate=args.learning_rate, seed=args.seed)
     print(json.dumps({k: v for k, v in summary.items() if k != "history"}, indent=2))
