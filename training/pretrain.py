@@ -168,14 +168,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
+    if args.continue_from and not (Path(args.continue_from) / "config.json").is_file():
+        parser.error(f"--continue-from {args.continue_from}: no encoder there (config.json missing)")
     sentences = segment_corpora(args.corpus)
     output = Path(args.output)
-    if args.continue_from:
-        initial = Path(args.continue_from)
-        if not (initial / "config.json").is_file():
-            parser.error(f"--continue-from {initial}: no encoder there (config.json missing)")
-    else:
-        initial = build_from_arguments(sentences, output.parent / f"{output.name}-init", args)
+    initial = (Path(args.continue_from) if args.continue_from
+               else build_from_arguments(sentences, output.parent / f"{output.name}-init", args))
     summary = pretrain_mlm(initial, sentences, output, steps=args.steps, batch_size=args.batch_size,
                            max_length=args.max_length, learning_rate=args.learning_rate, seed=args.seed)
     print(json.dumps({k: v for k, v in summary.items() if k != "history"}, indent=2))
