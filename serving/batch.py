@@ -52,24 +52,20 @@ class TagSummary:
 
 
 def completed_ids(path: Path) -> set[str]:
-    """Ids of the complete lines of an output file; a torn last line (a killed run) is cut off."""
+    """Ids of the complete lines of an output file, after cutting a torn last line (a killed run).
+
+    A complete line that does not parse is left in place and logged: its document is tagged again.
+    """
     done: set[str] = set()
     if not path.exists():
         return done
-    good_end = 0
+    drop_torn_tail(path)
     with open(path, "rb") as handle:
-        for raw in handle:
-            if not raw.endswith(b"\n"):
-                break
+        for number, raw in enumerate(handle, 1):
             try:
                 done.add(str(json.loads(raw)["id"]))
             except (ValueError, KeyError, TypeError):
-                break
-            good_end += len(raw)
-    if good_end != path.stat().st_size:
-        log.warning("%s: dropping an incomplete last line left by an interrupted run", path)
-        with open(path, "rb+") as handle:
-            handle.truncate(good_end)
+                log.warning("%s:%d: not a tagged document; its input will be tagged again", path, number)
     return done
 
 

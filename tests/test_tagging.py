@@ -91,6 +91,15 @@ def test_resume_skips_done_ids_and_repairs_a_torn_line(exported_tiny, news_file,
     assert out.read_text(encoding="utf-8").splitlines(keepends=True) == full
 
 
+def test_completed_ids_keeps_lines_after_a_bad_one(tmp_path, caplog):
+    out = tmp_path / "out.jsonl"
+    lines = [json.dumps({"id": "a"}), "not json", json.dumps({"text": "no id"}), json.dumps({"id": "b"})]
+    out.write_text("\n".join(lines) + "\n" + '{"id": "c", "te', encoding="utf-8")
+    assert completed_ids(out) == {"a", "b"}
+    assert out.read_text(encoding="utf-8") == "\n".join(lines) + "\n"  # only the torn tail is cut
+    assert "out.jsonl:2: not a tagged document" in caplog.text
+
+
 def test_resume_after_kill_9_loses_nothing(exported_tiny, news_file, tmp_path):
     out = tmp_path / "out.jsonl"
     command = [sys.executable, "-m", "vner", "tag", str(news_file), "-o", str(out), "--model", str(exported_tiny),
