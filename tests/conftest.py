@@ -13,6 +13,14 @@ SEEDS = REPO / "seeds"
 SHARED = REPO.parent / "shared"
 
 
+def mention(text: str, eid: str, etype: str, words: str, nth: int = 0) -> Entity:
+    """The entity ``eid`` of type ``etype`` on the ``nth`` (0-based) occurrence of ``words`` in ``text``."""
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(words, start + 1)
+    return Entity(eid, etype, start, start + len(words), words)
+
+
 @pytest.fixture(scope="session")
 def gold_docs() -> list[Document]:
     return list(read_jsonl(SEEDS / "gold.jsonl"))
@@ -22,19 +30,15 @@ def gold_docs() -> list[Document]:
 def small_doc() -> Document:
     """A hand-made document with every kind of annotation."""
     text = "Phó Chủ tịch UBND tỉnh Bùi Văn Khắng ký Kế hoạch số 195/KH-UBND ngày 19/8/2019. Hết."
-    def ent(eid: str, etype: str, mention: str) -> Entity:
-        start = text.index(mention)
-        return Entity(eid, etype, start, start + len(mention), mention)
-
     return Document(
         id="doc1",
         text=text,
         entities=[
-            ent("T1", "POS", "Phó Chủ tịch"),
-            ent("T2", "ORG", "UBND tỉnh"),
-            ent("T3", "PER", "Bùi Văn Khắng"),
-            ent("T4", "DOC", "Kế hoạch số 195/KH-UBND"),
-            ent("T5", "DATE", "ngày 19/8/2019"),
+            mention(text, "T1", "POS", "Phó Chủ tịch"),
+            mention(text, "T2", "ORG", "UBND tỉnh"),
+            mention(text, "T3", "PER", "Bùi Văn Khắng"),
+            mention(text, "T4", "DOC", "Kế hoạch số 195/KH-UBND"),
+            mention(text, "T5", "DATE", "ngày 19/8/2019"),
         ],
         relations=[
             Relation("has_position", "T3", "T1"),

@@ -2,18 +2,12 @@
 
 import pytest
 
-from vner.model.document import Document, Entity, Relation
+from conftest import mention
+from vner.model.document import Document, Relation
 from vner.training.evaluate import seqeval_report
 from vner.training.metrics import score_documents
 
 TEXT = "Tỉnh Quảng Ninh và TP Hải Phòng hợp tác. Ông Bùi Văn Khắng dự họp."
-
-
-def ent(eid, etype, mention, occurrence=0):
-    start = -1
-    for _ in range(occurrence + 1):
-        start = TEXT.index(mention, start + 1)
-    return Entity(eid, etype, start, start + len(mention), mention)
 
 
 def doc(entities, relations=()):
@@ -22,9 +16,9 @@ def doc(entities, relations=()):
 
 GOLD = doc(
     [
-        ent("T1", "LOC", "Tỉnh Quảng Ninh"),
-        ent("T2", "LOC", "TP Hải Phòng"),
-        ent("T3", "PER", "Bùi Văn Khắng"),
+        mention(TEXT, "T1", "LOC", "Tỉnh Quảng Ninh"),
+        mention(TEXT, "T2", "LOC", "TP Hải Phòng"),
+        mention(TEXT, "T3", "PER", "Bùi Văn Khắng"),
     ],
     [Relation("cooperates_with", "T1", "T2")],
 )
@@ -33,9 +27,9 @@ GOLD = doc(
 def test_exact_span_entity_scores():
     predicted = doc(
         [
-            ent("A", "LOC", "Quảng Ninh"),  # wrong span: one FP and the gold one is a FN
-            ent("B", "LOC", "TP Hải Phòng"),  # right
-            ent("C", "ORG", "Bùi Văn Khắng"),  # wrong type: FP for ORG, FN for PER
+            mention(TEXT, "A", "LOC", "Quảng Ninh"),  # wrong span: one FP and the gold one is a FN
+            mention(TEXT, "B", "LOC", "TP Hải Phòng"),  # right
+            mention(TEXT, "C", "ORG", "Bùi Văn Khắng"),  # wrong type: FP for ORG, FN for PER
         ]
     )
     entities = score_documents([GOLD], [predicted])["entities"]
@@ -59,7 +53,7 @@ def test_cooperates_with_counts_in_either_order_but_other_relations_do_not():
 
 def test_relation_needs_both_spans_and_types_right():
     predicted = doc(
-        [ent("A", "LOC", "Quảng Ninh"), ent("B", "LOC", "TP Hải Phòng")],
+        [mention(TEXT, "A", "LOC", "Quảng Ninh"), mention(TEXT, "B", "LOC", "TP Hải Phòng")],
         [Relation("cooperates_with", "A", "B")],
     )
     relations = score_documents([GOLD], [predicted])["relations"]
@@ -68,7 +62,7 @@ def test_relation_needs_both_spans_and_types_right():
 
 
 def test_micro_over_documents_and_missing_predictions():
-    other = Document("d2", TEXT, [ent("T1", "PER", "Bùi Văn Khắng")], [])
+    other = Document("d2", TEXT, [mention(TEXT, "T1", "PER", "Bùi Văn Khắng")], [])
     reports = score_documents([GOLD, other], [GOLD])  # d2 not predicted: its entity is a FN
     micro = reports["entities"].micro
     assert (micro.tp, micro.fp, micro.fn) == (3, 0, 1)
@@ -80,9 +74,9 @@ def test_micro_over_documents_and_missing_predictions():
 def test_seqeval_strict_mode():
     predicted = doc(
         [
-            ent("A", "LOC", "Tỉnh Quảng Ninh"),  # right
-            ent("B", "LOC", "Hải Phòng"),  # too short: strict mode counts it wrong
-            ent("C", "PER", "Bùi Văn Khắng"),  # right
+            mention(TEXT, "A", "LOC", "Tỉnh Quảng Ninh"),  # right
+            mention(TEXT, "B", "LOC", "Hải Phòng"),  # too short: strict mode counts it wrong
+            mention(TEXT, "C", "PER", "Bùi Văn Khắng"),  # right
         ]
     )
     report = seqeval_report([GOLD], [predicted], "pyvi")

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import mention
 from vner.model.document import Entity
 from vner.model.pipeline import entities_from_word_tags, make_windows, prepare_text, word_tags
 
@@ -99,13 +100,9 @@ def test_model_fragments_of_one_mention_are_joined_but_lists_are_not():
 def test_a_body_keeps_its_place_but_a_company_has_a_locator():
     text = "Sở Công Thương Long An làm việc với Công ty CP TM Mộc Hóa tỉnh Long An, UBND tỉnh, Long An."
     prepared = prepare_text(text)
-    spans = [("ORG", "Sở Công Thương"), ("LOC", "Long An"), ("ORG", "Công ty CP TM Mộc Hóa"), ("LOC", "tỉnh Long An"),
-             ("ORG", "UBND tỉnh"), ("LOC", "Long An")]
-    entities, cursor = [], 0
-    for number, (ent_type, mention) in enumerate(spans, 1):
-        start = text.index(mention, cursor)
-        cursor = start + len(mention)
-        entities.append(Entity(f"T{number}", ent_type, start, cursor, mention))
+    entities = [mention(text, "T1", "ORG", "Sở Công Thương"), mention(text, "T2", "LOC", "Long An"),
+                mention(text, "T3", "ORG", "Công ty CP TM Mộc Hóa"), mention(text, "T4", "LOC", "tỉnh Long An"),
+                mention(text, "T5", "ORG", "UBND tỉnh"), mention(text, "T6", "LOC", "Long An", nth=2)]
     tags = word_tags(prepared, entities)
     joined = entities_from_word_tags(prepared, tags, join_fragments=True)
     # one space between a body and a place: one ORG; a company's place, or a comma between: apart

@@ -6,9 +6,9 @@ from collections import Counter
 
 from test_show import CHROMIUM_FLAGS, chromium
 
-from conftest import SEEDS
+from conftest import SEEDS, mention
 from vner.cli import main
-from vner.model.document import Document, Entity, Relation, read_jsonl
+from vner.model.document import Document, Relation, read_jsonl
 from vner.model.schema import ENTITY_TYPES, RELATION_TYPES
 from vner.training.report import MISSED, SPURIOUS, entity_confusion, render_report, worst_excerpts
 from vner.training.weak import evaluate_labeller
@@ -18,13 +18,6 @@ TYPES = [t.value for t in ENTITY_TYPES]
 # Three bars (P, R, F1) per entity type, per relation type, and for each micro average.
 BARS = 3 * (len(ENTITY_TYPES) + 1 + len(RELATION_TYPES) + 1)
 CELL = re.compile(r'<td class="cell[^"]*" data-gold="([^"]+)" data-predicted="([^"]+)"[^>]*>(\d+)</td>')
-
-
-def mention(text: str, eid: str, etype: str, words: str, nth: int = 0) -> Entity:
-    start = -1
-    for _ in range(nth + 1):
-        start = text.index(words, start + 1)
-    return Entity(eid, etype, start, start + len(words), words)
 
 
 def cells(page: str) -> dict[tuple[str, str], int]:
