@@ -2,7 +2,9 @@
 
 from collections import Counter
 
-from conftest import SEEDS, SHARED
+import pytest
+
+from conftest import REPO, SEEDS, SHARED
 from vner.model.schema import ENTITY_TYPES
 from vner.model.validate import validate_file
 
@@ -31,15 +33,40 @@ def test_gold_uses_every_entity_type(gold_docs):
     assert set(counts) == {t.value for t in ENTITY_TYPES}
 
 
-def test_gold_is_what_the_annotation_sources_build():
-    """gold.jsonl is generated from seeds/annotations by seeds/build_gold.py, never edited by hand."""
+def load_build_gold():
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("build_gold", SEEDS / "build_gold.py")
     build_gold = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build_gold)
+    return build_gold
+
+
+def test_gold_is_what_the_annotation_sources_build():
+    """gold.jsonl is generated from seeds/annotations by seeds/build_gold.py, never edited by hand."""
     from vner.model.document import read_jsonl
 
+    build_gold = load_build_gold()
     for doc in read_jsonl(SEEDS / "gold.jsonl"):
         lines = (SEEDS / "annotations" / f"{doc.id}.tsv").read_text(encoding="utf-8").splitlines()
         assert build_gold.build_document(doc.id, doc.text, lines) == doc
+
+
+@pytest.mark.parametrize(("annotations", "texts", "articles"), [
+    ("annotations", "news_gov_unlabeled.jsonl.gz", 6),
+    ("feed", "news_mixed_feed.jsonl.gz", 6),
+])
+def test_heldout_annotations_build_and_validate(annotations, texts, articles):
+    """Every held-out mention list finds its mentions in the shared text, and the result validates."""
+    from vner.model.document import read_jsonl
+    from vner.model.validate import check_document
+
+    build_gold = load_build_gold()
+    sources = sorted((REPO / "heldout" / annotations).glob("*.tsv"))
+    wanted = {p.stem for p in sources}
+    docs = {d.id: d for d in read_jsonl(SHARED / "data" / texts) if d.id in wanted}
+    assert len(sources) == articles and set(docs) == wanted
+    for source in sources:
+        doc = build_gold.build_document(source.stem, docs[source.stem].text,
+                                        source.read_text(encoding="utf-8").splitlines())
+        assert doc.entities and check_document(doc) == []
