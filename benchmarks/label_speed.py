@@ -15,9 +15,9 @@ from collections import Counter
 from pathlib import Path
 
 from vner.model.document import open_text
+from vner.model.rules import WeakLabeller, label_documents
 from vner.model.schema import ENTITY_TYPES, RELATION_TYPES
 from vner.serving.readers import iter_inputs
-from vner.training.weak import WeakLabeller, label_documents
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "news_gov_unlabeled.jsonl.gz"
 

@@ -9,23 +9,23 @@ import re
 
 import pytest
 
+from conftest import SEEDS
 from vner.cli import main
+from vner.model import gazetteers, rules
 from vner.model.document import Document, read_jsonl, relation_key
-from vner.model.schema import ENTITY_TYPES, RELATION_TYPES, EntityType, RelationType
-from vner.model.validate import check_document
-from vner.training import gazetteers, weak
-from vner.training.gazetteers import fold
-from vner.training.weak import (
+from vner.model.gazetteers import fold
+from vner.model.rules import (
     LabellingFunction,
     RelationContext,
     Sentence,
     Vote,
     WeakLabeller,
     aggregate_entities,
-    evaluate_labeller,
     label_document,
-    label_inputs,
 )
+from vner.model.schema import ENTITY_TYPES, RELATION_TYPES, EntityType, RelationType
+from vner.model.validate import check_document
+from vner.training.weak import evaluate_labeller, label_inputs
 
 PER, ORG, LOC, POS, DOC, DATE = (EntityType.PER, EntityType.ORG, EntityType.LOC, EntityType.POS, EntityType.DOC,
                                  EntityType.DATE)
@@ -60,7 +60,7 @@ def relations(text: str) -> set[tuple[str, str, str]]:
     ],
 )
 def test_lf_date_full(text, expected):
-    assert [m for m, _ in spans(weak.lf_date_full, text)] == expected
+    assert [m for m, _ in spans(rules.lf_date_full, text)] == expected
 
 
 @pytest.mark.parametrize(
@@ -74,32 +74,32 @@ def test_lf_date_full(text, expected):
     ],
 )
 def test_lf_date_day(text, expected):
-    assert [m for m, _ in spans(weak.lf_date_day, text)] == expected
+    assert [m for m, _ in spans(rules.lf_date_day, text)] == expected
 
 
 def test_lf_date_bare_day_leaves_the_time_word_out():
-    assert spans(weak.lf_date_bare_day, "Sáng 9/10, hội nghị khai mạc") == [("9/10", DATE)]
-    assert spans(weak.lf_date_bare_day, "trong ba ngày từ 13-15/6") == [("13-15/6", DATE)]
-    assert spans(weak.lf_date_bare_day, "đạt 3/4 số tỉnh") == []  # a fraction, no time word
-    assert spans(weak.lf_date_bare_day, "tăng từ 1-6 điểm") == []  # a range of numbers
+    assert spans(rules.lf_date_bare_day, "Sáng 9/10, hội nghị khai mạc") == [("9/10", DATE)]
+    assert spans(rules.lf_date_bare_day, "trong ba ngày từ 13-15/6") == [("13-15/6", DATE)]
+    assert spans(rules.lf_date_bare_day, "đạt 3/4 số tỉnh") == []  # a fraction, no time word
+    assert spans(rules.lf_date_bare_day, "tăng từ 1-6 điểm") == []  # a range of numbers
 
 
 def test_lf_date_month():
-    assert [m for m, _ in spans(weak.lf_date_month, "cuối tháng 4/2017 và tháng 11.2016, quý II/2018")] == [
+    assert [m for m, _ in spans(rules.lf_date_month, "cuối tháng 4/2017 và tháng 11.2016, quý II/2018")] == [
         "tháng 4/2017", "tháng 11.2016", "quý II/2018"]
-    assert spans(weak.lf_date_month, "tháng 13/2017") == []
+    assert spans(rules.lf_date_month, "tháng 13/2017") == []
 
 
 def test_lf_date_year_and_periods():
-    found = [m for m, _ in spans(weak.lf_date_year, "đến năm 2030, giai đoạn 2016 - 2020, 9 tháng đầu năm 2017")]
+    found = [m for m, _ in spans(rules.lf_date_year, "đến năm 2030, giai đoạn 2016 - 2020, 9 tháng đầu năm 2017")]
     assert found == ["9 tháng đầu năm 2017", "năm 2030", "giai đoạn 2016 - 2020"]
     # nhiệm kỳ and khóa stay outside
-    assert spans(weak.lf_date_year, "nhiệm kỳ 2016 – 2021") == [("2016 – 2021", DATE)]
+    assert spans(rules.lf_date_year, "nhiệm kỳ 2016 – 2021") == [("2016 – 2021", DATE)]
 
 
 def test_lf_date_month_year_not_after_so():
-    assert spans(weak.lf_date_month_year, "công tác từ 3/2010 - 8/2015") == [("3/2010 - 8/2015", DATE)]
-    assert spans(weak.lf_date_month_year, "Luật số 12/2017") == []
+    assert spans(rules.lf_date_month_year, "công tác từ 3/2010 - 8/2015") == [("3/2010 - 8/2015", DATE)]
+    assert spans(rules.lf_date_month_year, "Luật số 12/2017") == []
 
 
 # --- documents ------------------------------------------------------------------------------------
@@ -119,22 +119,22 @@ def test_lf_date_month_year_not_after_so():
     ],
 )
 def test_lf_document_code(text, expected):
-    assert [m for m, _ in spans(weak.lf_document_code, text)] == expected
+    assert [m for m, _ in spans(rules.lf_document_code, text)] == expected
 
 
 # --- organisations --------------------------------------------------------------------------------
 def test_lf_ministry_with_portfolio_abbreviation_and_place():
-    assert spans(weak.lf_ministry, "Bộ Tài chính và Bộ NN-PTNT họp") == [("Bộ Tài chính", ORG), ("Bộ NN-PTNT", ORG)]
-    assert spans(weak.lf_ministry, "Sở Y tế tỉnh Nghệ An cho biết") == [("Sở Y tế tỉnh Nghệ An", ORG)]
-    assert spans(weak.lf_ministry, "Giám đốc Sở Xây dựng Đà Nẵng Trần Văn B") == [("Sở Xây dựng Đà Nẵng", ORG)]
-    assert spans(weak.lf_ministry, "Sở Tài nguyên và Môi trường (TN-MT) tỉnh Bắc Ninh") == [
+    assert spans(rules.lf_ministry, "Bộ Tài chính và Bộ NN-PTNT họp") == [("Bộ Tài chính", ORG), ("Bộ NN-PTNT", ORG)]
+    assert spans(rules.lf_ministry, "Sở Y tế tỉnh Nghệ An cho biết") == [("Sở Y tế tỉnh Nghệ An", ORG)]
+    assert spans(rules.lf_ministry, "Giám đốc Sở Xây dựng Đà Nẵng Trần Văn B") == [("Sở Xây dựng Đà Nẵng", ORG)]
+    assert spans(rules.lf_ministry, "Sở Tài nguyên và Môi trường (TN-MT) tỉnh Bắc Ninh") == [
         ("Sở Tài nguyên và Môi trường (TN-MT) tỉnh Bắc Ninh", ORG)]
-    assert spans(weak.lf_ministry, "các đơn vị thuộc Bộ chủ động") == []
+    assert spans(rules.lf_ministry, "các đơn vị thuộc Bộ chủ động") == []
 
 
 def test_lf_central_body():
-    assert spans(weak.lf_central_body, "Quốc hội Lào và Chính phủ") == [("Quốc hội Lào", ORG), ("Chính phủ", ORG)]
-    assert spans(weak.lf_central_body, "Ban Bí thư Trung ương Đảng quyết định") == [
+    assert spans(rules.lf_central_body, "Quốc hội Lào và Chính phủ") == [("Quốc hội Lào", ORG), ("Chính phủ", ORG)]
+    assert spans(rules.lf_central_body, "Ban Bí thư Trung ương Đảng quyết định") == [
         ("Ban Bí thư Trung ương Đảng", ORG)]
 
 
@@ -156,58 +156,58 @@ def test_lf_central_body():
     ],
 )
 def test_lf_public_body(text, expected):
-    assert [m for m, _ in spans(weak.lf_public_body, text)] == expected
+    assert [m for m, _ in spans(rules.lf_public_body, text)] == expected
 
 
 def test_lf_company_leaves_the_locating_place_out():
-    assert spans(weak.lf_company, "Công ty CP Thủy sản Bình An tỉnh Sóc Trăng") == [
+    assert spans(rules.lf_company, "Công ty CP Thủy sản Bình An tỉnh Sóc Trăng") == [
         ("Công ty CP Thủy sản Bình An", ORG)]
-    assert spans(weak.lf_company, "Tập đoàn Dầu khí Việt Nam cho biết") == [("Tập đoàn Dầu khí Việt Nam", ORG)]
-    assert spans(weak.lf_company, "phạt Công ty Cổ phần ABC 40 triệu đồng") == [("Công ty Cổ phần ABC", ORG)]
+    assert spans(rules.lf_company, "Tập đoàn Dầu khí Việt Nam cho biết") == [("Tập đoàn Dầu khí Việt Nam", ORG)]
+    assert spans(rules.lf_company, "phạt Công ty Cổ phần ABC 40 triệu đồng") == [("Công ty Cổ phần ABC", ORG)]
 
 
 def test_lf_org_acronym_and_party():
-    assert spans(weak.lf_org_acronym, "theo TTXVN và EVN") == [("TTXVN", ORG), ("EVN", ORG)]
-    assert spans(weak.lf_party, "chủ trương của Đảng và Nhà nước") == [("Đảng", ORG)]
-    assert spans(weak.lf_party, "Đảng Cộng sản") == []
+    assert spans(rules.lf_org_acronym, "theo TTXVN và EVN") == [("TTXVN", ORG), ("EVN", ORG)]
+    assert spans(rules.lf_party, "chủ trương của Đảng và Nhà nước") == [("Đảng", ORG)]
+    assert spans(rules.lf_party, "Đảng Cộng sản") == []
 
 
 def test_lf_source_tag_credit_and_theo():
-    assert spans(weak.lf_source_tag, "(Chinhphu.vn) - Sáng nay") == [("Chinhphu.vn", ORG)]
-    assert spans(weak.lf_source_tag, "VOV - Chiều 3/5") == [("VOV", ORG)]
-    assert spans(weak.lf_source_tag, "Toàn cảnh. (Ảnh: Minh Đức/TTXVN) Tiếp đó") == [("Minh Đức", PER),
+    assert spans(rules.lf_source_tag, "(Chinhphu.vn) - Sáng nay") == [("Chinhphu.vn", ORG)]
+    assert spans(rules.lf_source_tag, "VOV - Chiều 3/5") == [("VOV", ORG)]
+    assert spans(rules.lf_source_tag, "Toàn cảnh. (Ảnh: Minh Đức/TTXVN) Tiếp đó") == [("Minh Đức", PER),
                                                                                      ("TTXVN", ORG)]
-    assert spans(weak.lf_source_tag, "Ảnh: VGP/Quang Hiếu Nhận lời mời của") == [("VGP", ORG), ("Quang Hiếu", PER)]
-    assert spans(weak.lf_source_tag, "Ảnh: KT") == []  # initials are no name
+    assert spans(rules.lf_source_tag, "Ảnh: VGP/Quang Hiếu Nhận lời mời của") == [("VGP", ORG), ("Quang Hiếu", PER)]
+    assert spans(rules.lf_source_tag, "Ảnh: KT") == []  # initials are no name
 
 
 # --- places ---------------------------------------------------------------------------------------
 def test_lf_admin_place():
-    assert [m for m, _ in spans(weak.lf_admin_place, "tại xã Tân Lập, huyện Đan Phượng, TP. Hà Nội và Quận 3")] == [
+    assert [m for m, _ in spans(rules.lf_admin_place, "tại xã Tân Lập, huyện Đan Phượng, TP. Hà Nội và Quận 3")] == [
         "xã Tân Lập", "huyện Đan Phượng", "TP. Hà Nội", "Quận 3"]
-    assert spans(weak.lf_admin_place, "của tỉnh, các xã") == []
-    assert spans(weak.lf_admin_place, "thành phố Hồ Chí Minh") == [("thành phố Hồ Chí Minh", LOC)]
+    assert spans(rules.lf_admin_place, "của tỉnh, các xã") == []
+    assert spans(rules.lf_admin_place, "thành phố Hồ Chí Minh") == [("thành phố Hồ Chí Minh", LOC)]
 
 
 def test_lf_place_unit():
-    found = [m for m, _ in spans(weak.lf_place_unit, "từ cảng Cái Mép qua cầu Nhật Tân, sông Đà, vịnh Vân Phong")]
+    found = [m for m, _ in spans(rules.lf_place_unit, "từ cảng Cái Mép qua cầu Nhật Tân, sông Đà, vịnh Vân Phong")]
     assert found == ["cảng Cái Mép", "cầu Nhật Tân", "sông Đà", "vịnh Vân Phong"]
-    assert spans(weak.lf_place_unit, "Khu kinh tế Dung Quất") == [("Khu kinh tế Dung Quất", LOC)]
-    assert spans(weak.lf_place_unit, "cao tốc Hà Nội – Lào Cai") == [("cao tốc Hà Nội – Lào Cai", LOC)]
-    assert spans(weak.lf_place_unit, "vùng đồng bằng sông Cửu Long") == [("vùng đồng bằng sông Cửu Long", LOC)]
-    assert spans(weak.lf_place_unit, "khu vực biên giới và cảng biển") == []
+    assert spans(rules.lf_place_unit, "Khu kinh tế Dung Quất") == [("Khu kinh tế Dung Quất", LOC)]
+    assert spans(rules.lf_place_unit, "cao tốc Hà Nội – Lào Cai") == [("cao tốc Hà Nội – Lào Cai", LOC)]
+    assert spans(rules.lf_place_unit, "vùng đồng bằng sông Cửu Long") == [("vùng đồng bằng sông Cửu Long", LOC)]
+    assert spans(rules.lf_place_unit, "khu vực biên giới và cảng biển") == []
 
 
 def test_lf_known_place_only_as_a_whole_capitalised_run():
-    assert spans(weak.lf_known_place, "Nghệ An và Hà Tĩnh, Việt Nam-Lào") == [
+    assert spans(rules.lf_known_place, "Nghệ An và Hà Tĩnh, Việt Nam-Lào") == [
         ("Nghệ An", LOC), ("Hà Tĩnh", LOC), ("Việt Nam", LOC), ("Lào", LOC)]
-    assert spans(weak.lf_known_place, "phóng viên Lê Nga, Công ty Than Việt Nam") == []
+    assert spans(rules.lf_known_place, "phóng viên Lê Nga, Công ty Than Việt Nam") == []
 
 
 def test_lf_known_district_after_a_preposition():
     if not gazetteers.admin_units_table()["districts"]:
         pytest.skip("underthesea's administrative-units table is not installed")
-    assert spans(weak.lf_known_district, "du khách đến Sa Pa và gặp Vân Đồn Xanh") == [("Sa Pa", LOC)]
+    assert spans(rules.lf_known_district, "du khách đến Sa Pa và gặp Vân Đồn Xanh") == [("Sa Pa", LOC)]
 
 
 def test_underthesea_tables_are_read_without_importing_it():
@@ -217,7 +217,7 @@ def test_underthesea_tables_are_read_without_importing_it():
 
 
 def test_lf_place_after_title():
-    assert spans(weak.lf_place_after_title, "Thủ tướng Nhật Bản Shinzo Abe") == [("Nhật Bản", LOC)]
+    assert spans(rules.lf_place_after_title, "Thủ tướng Nhật Bản Shinzo Abe") == [("Nhật Bản", LOC)]
 
 
 # --- positions and persons ------------------------------------------------------------------------
@@ -236,7 +236,7 @@ def test_lf_place_after_title():
     ],
 )
 def test_lf_title(text, expected):
-    assert [m for m, _ in spans(weak.lf_title, text)] == expected
+    assert [m for m, _ in spans(rules.lf_title, text)] == expected
 
 
 @pytest.mark.parametrize(
@@ -252,20 +252,20 @@ def test_lf_title(text, expected):
     ],
 )
 def test_lf_person_after_title(text, expected):
-    assert [m for m, _ in spans(weak.lf_person_after_title, text)] == expected
+    assert [m for m, _ in spans(rules.lf_person_after_title, text)] == expected
 
 
 def test_lf_person_after_marker():
-    assert spans(weak.lf_person_after_marker, "theo ông Trần Quốc Vượng và bà Merle Ratner") == [
+    assert spans(rules.lf_person_after_marker, "theo ông Trần Quốc Vượng và bà Merle Ratner") == [
         ("Trần Quốc Vượng", PER), ("Merle Ratner", PER)]
-    assert spans(weak.lf_person_after_marker, "ông Dũng nói") == [("Dũng", PER)]
-    assert spans(weak.lf_person_after_marker, "đàn anh Aventador SuperVeloce") == []
-    assert spans(weak.lf_person_after_marker, "rạch Ông Lớn") == []
+    assert spans(rules.lf_person_after_marker, "ông Dũng nói") == [("Dũng", PER)]
+    assert spans(rules.lf_person_after_marker, "đàn anh Aventador SuperVeloce") == []
+    assert spans(rules.lf_person_after_marker, "rạch Ông Lớn") == []
 
 
 def test_lf_full_name():
-    assert spans(weak.lf_full_name, "đại biểu Nguyễn Thị Phúc phát biểu") == [("Nguyễn Thị Phúc", PER)]
-    assert spans(weak.lf_full_name, "tại Hà Nội và Lâm Đồng") == []
+    assert spans(rules.lf_full_name, "đại biểu Nguyễn Thị Phúc phát biểu") == [("Nguyễn Thị Phúc", PER)]
+    assert spans(rules.lf_full_name, "tại Hà Nội và Lâm Đồng") == []
 
 
 # --- document-level functions ---------------------------------------------------------------------
@@ -339,21 +339,21 @@ def rel(func, text: str, mentions: list[tuple[str, EntityType]]) -> set[tuple[st
 
 def test_rf_title_construction_before_and_after_the_name():
     text = "Ủy viên Bộ Chính trị, Bí thư Thành ủy Hà Nội Hoàng Trung Hải phát biểu."
-    found = rel(weak.rf_title_construction, text, [
+    found = rel(rules.rf_title_construction, text, [
         ("Ủy viên", POS), ("Bộ Chính trị", ORG), ("Bí thư", POS), ("Thành ủy Hà Nội", ORG), ("Hoàng Trung Hải", PER)])
     assert found == {("Hoàng Trung Hải", R.HAS_POSITION, "Ủy viên"), ("Hoàng Trung Hải", R.AFFILIATED_WITH,
                                                                       "Bộ Chính trị"),
                      ("Hoàng Trung Hải", R.HAS_POSITION, "Bí thư"), ("Hoàng Trung Hải", R.AFFILIATED_WITH,
                                                                      "Thành ủy Hà Nội")}
     text = "ông Trần Văn Nam, Phó Giám đốc Sở Tài chính, được bổ nhiệm giữ chức Giám đốc Kho bạc tỉnh"
-    found = rel(weak.rf_title_construction, text, [("Trần Văn Nam", PER), ("Phó Giám đốc", POS),
+    found = rel(rules.rf_title_construction, text, [("Trần Văn Nam", PER), ("Phó Giám đốc", POS),
                                                    ("Sở Tài chính", ORG), ("Giám đốc", POS), ("Kho bạc tỉnh", ORG)])
     assert ("Trần Văn Nam", R.AFFILIATED_WITH, "Kho bạc tỉnh") in found and len(found) == 4
 
 
 def test_rf_title_construction_title_with_a_place_and_separate_people():
     text = "Chủ tịch tỉnh Gia Lai Võ Ngọc Thành; Lê Văn A, Trưởng Ban Dân vận"
-    found = rel(weak.rf_title_construction, text, [("Chủ tịch", POS), ("tỉnh Gia Lai", LOC), ("Võ Ngọc Thành", PER),
+    found = rel(rules.rf_title_construction, text, [("Chủ tịch", POS), ("tỉnh Gia Lai", LOC), ("Võ Ngọc Thành", PER),
                                                    ("Lê Văn A", PER), ("Trưởng", POS), ("Ban Dân vận", ORG)])
     assert found == {("Võ Ngọc Thành", R.HAS_POSITION, "Chủ tịch"), ("Lê Văn A", R.HAS_POSITION, "Trưởng"),
                      ("Lê Văn A", R.AFFILIATED_WITH, "Ban Dân vận")}
@@ -362,38 +362,38 @@ def test_rf_title_construction_title_with_a_place_and_separate_people():
 def test_rf_issued_and_dated():
     text = "Ngày 3/2/2017, UBND tỉnh và Sở Nội vụ đã ban hành Kế hoạch số 12/KH-UBND."
     mentions = [("Ngày 3/2/2017", DATE), ("UBND tỉnh", ORG), ("Sở Nội vụ", ORG), ("Kế hoạch số 12/KH-UBND", DOC)]
-    assert rel(weak.rf_issued, text, mentions) == {("UBND tỉnh", R.ISSUED, "Kế hoạch số 12/KH-UBND"),
+    assert rel(rules.rf_issued, text, mentions) == {("UBND tỉnh", R.ISSUED, "Kế hoạch số 12/KH-UBND"),
                                                    ("Sở Nội vụ", R.ISSUED, "Kế hoạch số 12/KH-UBND")}
-    assert rel(weak.rf_dated, text, mentions) == {("Kế hoạch số 12/KH-UBND", R.DATED, "Ngày 3/2/2017")}
+    assert rel(rules.rf_dated, text, mentions) == {("Kế hoạch số 12/KH-UBND", R.DATED, "Ngày 3/2/2017")}
     text = "thực hiện Nghị định 67/2014/NĐ-CP ngày 7/7/2014 của Chính phủ"
     mentions = [("Nghị định 67/2014/NĐ-CP", DOC), ("ngày 7/7/2014", DATE), ("Chính phủ", ORG)]
-    assert rel(weak.rf_issued, text, mentions) == {("Chính phủ", R.ISSUED, "Nghị định 67/2014/NĐ-CP")}
-    assert rel(weak.rf_dated, text, mentions) == {("Nghị định 67/2014/NĐ-CP", R.DATED, "ngày 7/7/2014")}
+    assert rel(rules.rf_issued, text, mentions) == {("Chính phủ", R.ISSUED, "Nghị định 67/2014/NĐ-CP")}
+    assert rel(rules.rf_dated, text, mentions) == {("Nghị định 67/2014/NĐ-CP", R.DATED, "ngày 7/7/2014")}
 
 
 def test_rf_cooperation_pairs_and_lists():
     text = "thúc đẩy liên kết vùng giữa Cần Thơ - An Giang - Kiên Giang"
     mentions = [("Cần Thơ", LOC), ("An Giang", LOC), ("Kiên Giang", LOC)]
-    assert len(rel(weak.rf_cooperation, text, mentions)) == 3
+    assert len(rel(rules.rf_cooperation, text, mentions)) == 3
     text = "Bộ Ngoại giao và Bộ Quốc phòng phối hợp tổ chức"
-    assert rel(weak.rf_cooperation, text, [("Bộ Ngoại giao", ORG), ("Bộ Quốc phòng", ORG)]) == {
+    assert rel(rules.rf_cooperation, text, [("Bộ Ngoại giao", ORG), ("Bộ Quốc phòng", ORG)]) == {
         ("Bộ Ngoại giao", R.COOPERATES_WITH, "Bộ Quốc phòng")}
     # no word of cooperation, or bays that cannot be parties: nothing
-    assert rel(weak.rf_cooperation, "Bộ Y tế và Bộ Tài chính họp", [("Bộ Y tế", ORG), ("Bộ Tài chính", ORG)]) == set()
-    assert rel(weak.rf_cooperation, "hợp tác quản lý vịnh Hạ Long và vịnh Bái Tử Long",
+    assert rel(rules.rf_cooperation, "Bộ Y tế và Bộ Tài chính họp", [("Bộ Y tế", ORG), ("Bộ Tài chính", ORG)]) == set()
+    assert rel(rules.rf_cooperation, "hợp tác quản lý vịnh Hạ Long và vịnh Bái Tử Long",
                [("vịnh Hạ Long", LOC), ("vịnh Bái Tử Long", LOC)]) == set()
 
 
 def test_rf_cooperation_with_a_leading_body():
     text = "Cục Hải quan chủ trì, phối hợp với Bộ Công an, Bộ Tài chính và các đơn vị"
-    found = rel(weak.rf_cooperation_with, text, [("Cục Hải quan", ORG), ("Bộ Công an", ORG), ("Bộ Tài chính", ORG)])
+    found = rel(rules.rf_cooperation_with, text, [("Cục Hải quan", ORG), ("Bộ Công an", ORG), ("Bộ Tài chính", ORG)])
     assert found == {("Cục Hải quan", R.COOPERATES_WITH, "Bộ Công an"),
                      ("Cục Hải quan", R.COOPERATES_WITH, "Bộ Tài chính")}
 
 
 def test_rf_joint_issuers():
     text = "UBND tỉnh Cà Mau và UBND tỉnh Bạc Liêu đã ký Quy chế số 5/QC"
-    found = rel(weak.rf_joint_issuers, text, [("UBND tỉnh Cà Mau", ORG), ("UBND tỉnh Bạc Liêu", ORG),
+    found = rel(rules.rf_joint_issuers, text, [("UBND tỉnh Cà Mau", ORG), ("UBND tỉnh Bạc Liêu", ORG),
                                               ("Quy chế số 5/QC", DOC)])
     assert found == {("UBND tỉnh Cà Mau", R.COOPERATES_WITH, "UBND tỉnh Bạc Liêu")}
 
@@ -402,18 +402,18 @@ def test_rf_located_in():
     text = "xã Hòa Bắc, huyện Hòa Vang và cầu Rồng (Đà Nẵng); Công ty CP Mía đường Sơn La tỉnh Sơn La"
     mentions = [("xã Hòa Bắc", LOC), ("huyện Hòa Vang", LOC), ("cầu Rồng", LOC), ("Đà Nẵng", LOC),
                 ("Công ty CP Mía đường Sơn La", ORG), ("tỉnh Sơn La", LOC)]
-    assert rel(weak.rf_located_in, text, mentions) == {
+    assert rel(rules.rf_located_in, text, mentions) == {
         ("xã Hòa Bắc", R.LOCATED_IN, "huyện Hòa Vang"), ("cầu Rồng", R.LOCATED_IN, "Đà Nẵng"),
         ("Công ty CP Mía đường Sơn La", R.LOCATED_IN, "tỉnh Sơn La")}
-    assert rel(weak.rf_located_in, "người Việt Nam tại Nhật Bản", [("Việt Nam", LOC), ("Nhật Bản", LOC)]) == set()
+    assert rel(rules.rf_located_in, "người Việt Nam tại Nhật Bản", [("Việt Nam", LOC), ("Nhật Bản", LOC)]) == set()
 
 
 def test_rf_part_of():
-    assert rel(weak.rf_part_of, "Phòng PA03 - Công an tỉnh", [("Phòng PA03", ORG), ("Công an tỉnh", ORG)]) == {
+    assert rel(rules.rf_part_of, "Phòng PA03 - Công an tỉnh", [("Phòng PA03", ORG), ("Công an tỉnh", ORG)]) == {
         ("Phòng PA03", R.PART_OF, "Công an tỉnh")}
-    assert rel(weak.rf_part_of, "Cục Thú y (Bộ NN-PTNT)", [("Cục Thú y", ORG), ("Bộ NN-PTNT", ORG)]) == {
+    assert rel(rules.rf_part_of, "Cục Thú y (Bộ NN-PTNT)", [("Cục Thú y", ORG), ("Bộ NN-PTNT", ORG)]) == {
         ("Cục Thú y", R.PART_OF, "Bộ NN-PTNT")}
-    assert rel(weak.rf_part_of, "Tập đoàn Điện lực Việt Nam (EVN)", [("Tập đoàn Điện lực Việt Nam", ORG),
+    assert rel(rules.rf_part_of, "Tập đoàn Điện lực Việt Nam (EVN)", [("Tập đoàn Điện lực Việt Nam", ORG),
                                                                      ("EVN", ORG)]) == set()  # an alias
 
 
@@ -464,7 +464,7 @@ def test_output_validates_on_tricky_texts():
 def test_labeller_on_seed_gold_keeps_its_figures(gold_docs):
     # Measured on seeds/gold.jsonl: entity micro-F1 0.9956, relation micro-F1 0.9874. The rules were
     # written while reading the seeds, so these are upper bounds; the thresholds leave a small margin.
-    reports = evaluate_labeller(weak.Path(__file__).parents[1] / "seeds" / "gold.jsonl")
+    reports = evaluate_labeller(SEEDS / "gold.jsonl")
     assert reports["entities"].micro.f1 >= 0.975
     assert reports["relations"].micro.f1 >= 0.965
     assert reports["entities"].micro.precision >= 0.98
@@ -492,7 +492,7 @@ def _code_strings(module) -> list[str]:
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings]
 
 
-@pytest.mark.parametrize("module", [weak, gazetteers], ids=["weak", "gazetteers"])
+@pytest.mark.parametrize("module", [rules, gazetteers], ids=["rules", "gazetteers"])
 def test_types_are_named_only_through_the_schema(module):
     names = {t.value for t in ENTITY_TYPES} | {r.value for r in RELATION_TYPES}
     spelled = [s for s in _code_strings(module) if s in names or re.search(rf"\b(?:{'|'.join(names)})\b", s)
@@ -501,7 +501,7 @@ def test_types_are_named_only_through_the_schema(module):
 
 
 def test_every_function_is_documented_with_an_example():
-    for lf in weak.ENTITY_FUNCTIONS + weak.DOCUMENT_FUNCTIONS + weak.RELATION_FUNCTIONS:
+    for lf in rules.ENTITY_FUNCTIONS + rules.DOCUMENT_FUNCTIONS + rules.RELATION_FUNCTIONS:
         doc = lf.func.__doc__ or ""
         assert "``" in doc, lf.name
         assert 0.5 < lf.accuracy < 1
@@ -550,7 +550,7 @@ def test_cli_label_fails_when_nothing_could_be_read(tmp_path):
 
 def test_cli_evaluate_prints_the_report_and_writes_json(tmp_path, capsys):
     out = tmp_path / "figures.json"
-    gold = weak.Path(__file__).parents[1] / "seeds" / "gold.jsonl"
+    gold = SEEDS / "gold.jsonl"
     assert main(["evaluate", "--labeller", "weak", "--data", str(gold), "--json", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "entities" in printed and "relations" in printed and "has_position" in printed and "micro avg" in printed
