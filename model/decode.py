@@ -7,7 +7,9 @@ A model is two functions, however it runs (torch in training, onnxruntime in ser
 - ``score_pairs(head_vectors, tail_vectors, head_types, tail_types) -> logits``
   over candidate entity pairs, ``[N, relation labels]``.
 
-:func:`annotate` runs the whole path for a batch of texts.
+:func:`predict_texts` runs the whole path for a batch of texts. A model whose config asks for
+``rules`` also runs the rule-based labeller (:mod:`vner.model.rules`) and keeps its annotation,
+adding the model's where the rules are silent (:func:`merge_rules`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,12 @@ from vner.model.subwords import BOS, EOS, SPECIAL_IDS, encode_words
 EncodeFn = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 ScorePairsFn = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 WordSubwordsFn = Callable[[Sequence[str]], list[list[int]]]
+#: Rules run beside a model: text → a document with offsets on that text.
+RulesFn = Callable[[str], Document]
+
+#: With rules, a model entity is added where no rule entity overlaps it, and a model relation
+#: between two entities the rules leave unrelated, from this score on.
+RULES_MIN_SCORE = 0.5
 
 ENTITY_TYPE_IDS = {t.value: i for i, t in enumerate(ENTITY_TYPES)}
 _NONE_ID = RELATION_LABELS.index(NO_RELATION)
@@ -72,9 +80,10 @@ class EncodedText:
     windows: list[Window]
 
 
-def encode_text(text: str, tokenizer: Tokenizer, *, segmenter: str, max_length: int) -> EncodedText:
-    """Normalise, segment, tokenise and window one text for PhoBERT."""
-    prepared = prepare_text(text, segmenter)
+def encode_text(text: str, tokenizer: Tokenizer, *, segmenter: str, max_length: int,
+                cuts: Sequence[int] = ()) -> EncodedText:
+    """Normalise, segment, tokenise and window one text for PhoBERT; words end at ``cuts`` (offsets)."""
+    prepared = prepare_text(text, segmenter, cuts)
     if not prepared.words:
         return EncodedText(prepared, [])
     windows = make_windows(word_subword_ids(tokenizer, prepared.word_forms()), prepared.word_sentence,
@@ -259,6 +268,52 @@ def decode_relations(
     return sorted(best.values(), key=lambda r: (r.head, r.tail, r.type))
 
 
+def rules_function(enabled: bool) -> RulesFn | None:
+    """The rule-based labeller's :func:`~vner.model.rules.annotate` when ``enabled`` (the rules load only then)."""
+    if not enabled:
+        return None
+    from vner.model.rules import annotate
+
+    return annotate
+
+
+def entity_edges(entities: Sequence[Entity]) -> list[int]:
+    """Start and end offsets of ``entities``: where words must end so that each is whole words."""
+    return sorted({offset for ent in entities for offset in (ent.start, ent.end)})
+
+
+def merge_rules(rules: Document, entities: Sequence[Entity], min_score: float = RULES_MIN_SCORE
+                ) -> tuple[list[Entity], list[Relation]]:
+    """The rules' entities, plus the model ``entities`` of score ≥ ``min_score`` that overlap none.
+
+    Returns the merged entities, in text order and renumbered ``T1…``, and the rules' relations
+    on the new ids. The rules are precise where they speak; the model fills what they miss.
+    """
+    added = [e for e in entities
+             if (e.score or 0.0) >= min_score and not any(e.start < r.end and r.start < e.end for r in rules.entities)]
+    tagged = sorted([(e, True) for e in rules.entities] + [(e, False) for e in added], key=lambda p: p[0].start)
+    merged, renamed = [], {}
+    for number, (ent, from_rules) in enumerate(tagged, 1):
+        merged.append(Entity(f"T{number}", ent.type, ent.start, ent.end, ent.text, ent.score))
+        if from_rules:
+            renamed[ent.id] = merged[-1].id
+    relations = [Relation(r.type, renamed[r.head], renamed[r.tail], r.score) for r in rules.relations]
+    return merged, relations
+
+
+def add_relations(relations: Sequence[Relation], candidates: Sequence[Relation], min_score: float = RULES_MIN_SCORE
+                  ) -> list[Relation]:
+    """``relations``, plus each candidate of score ≥ ``min_score`` between two entities they leave unrelated."""
+    linked = {frozenset((r.head, r.tail)) for r in relations}
+    out = list(relations)
+    for rel in candidates:
+        pair = frozenset((rel.head, rel.tail))
+        if (rel.score or 0.0) >= min_score and pair not in linked:
+            out.append(rel)
+            linked.add(pair)
+    return sorted(out, key=lambda r: (r.head, r.tail, r.type))
+
+
 def decode_batch(
     encoded: Sequence[EncodedText],
     texts: Sequence[str],
@@ -267,19 +322,51 @@ def decode_batch(
     score_pairs: ScorePairsFn,
     pad_id: int,
     batch_size: int = 16,
+    rules: Sequence[Document] | None = None,
+    rules_min_score: float = RULES_MIN_SCORE,
 ) -> list[Document]:
     """Run the model over the windows of all ``encoded`` texts at once and decode each text.
 
-    Entities and relations carry offsets on the caller's strings; ids are left empty.
+    With ``rules`` (one document per text, offsets on it, its entities' edges among the word
+    edges), the rules' annotation is kept and the model's added from ``rules_min_score`` on
+    (:func:`merge_rules`; the relation head scores every pair of the merged entities). Entities and relations carry
+    offsets on the caller's strings; document ids are left empty.
     """
     all_windows = [w for enc in encoded for w in enc.windows]
     all_outputs = run_windows(all_windows, encode, pad_id, batch_size) if all_windows else []
     documents, cursor = [], 0
-    for text, enc in zip(texts, encoded):
+    for index, (text, enc) in enumerate(zip(texts, encoded)):
         outputs = all_outputs[cursor : cursor + len(enc.windows)]
         cursor += len(enc.windows)
         tags, scores = decode_tags(enc, outputs)
         entities = entities_from_word_tags(enc.prepared, tags, scores, join_fragments=True)
-        relations = decode_relations(enc, outputs, entities, score_pairs)
+        if rules is None:
+            relations = decode_relations(enc, outputs, entities, score_pairs)
+        else:
+            entities, rule_relations = merge_rules(rules[index], entities, rules_min_score)
+            relations = add_relations(rule_relations, decode_relations(enc, outputs, entities, score_pairs),
+                                      rules_min_score)
         documents.append(Document(id="", text=text, entities=entities, relations=relations))
     return documents
+
+
+def predict_texts(
+    texts: Sequence[str],
+    tokenizer: Tokenizer,
+    *,
+    segmenter: str,
+    max_length: int,
+    encode: EncodeFn,
+    score_pairs: ScorePairsFn,
+    pad_id: int,
+    batch_size: int = 16,
+    rules: RulesFn | None = None,
+    rules_min_score: float = RULES_MIN_SCORE,
+) -> list[Document]:
+    """The whole path for a batch of texts: (rules →) encode → model → decode (→ merge)."""
+    annotated = [rules(text) for text in texts] if rules is not None else None
+    encoded = [encode_text(text, tokenizer, segmenter=segmenter, max_length=max_length,
+                           cuts=entity_edges(annotated[i].entities) if annotated else ())
+               for i, text in enumerate(texts)]
+    return decode_batch(encoded, texts, encode=encode, score_pairs=score_pairs, pad_id=pad_id,
+                        batch_size=batch_size, rules=annotated, rules_min_score=rules_min_score)

@@ -25,7 +25,7 @@ Labels are only ever named through :mod:`vner.model.schema`.
 The rules make the silver labels a model is trained on (``vner label``, :mod:`vner.training.weak`)
 and, for a model whose config asks for them, run beside it at prediction time
 (:func:`vner.model.decode.merge_rules`). Public API: :class:`WeakLabeller`,
-:func:`label_document` and :func:`label_documents`.
+:func:`label_document`, :func:`label_documents` and :func:`annotate`.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from vner.model import gazetteers as gz
 from vner.model.document import Document, Entity, Relation
 from vner.model.gazetteers import fold
-from vner.model.normalize import normalize
+from vner.model.normalize import NormalizedText, normalize
 from vner.model.schema import RELATION_SIGNATURES, EntityType, RelationType, is_allowed
 from vner.model.text import sentence_index, split_sentences
 
@@ -1898,9 +1898,22 @@ class WeakLabeller:
         else:
             source = Document(id=doc_id or "", text=doc_or_text)
         norm = normalize(source.text)
-        context, candidates = self.entities(norm.text)
         keep = norm.text != source.text and unicodedata.is_normalized("NFC", source.text)
-        text = source.text if keep else norm.text
+        doc = self._label(norm, keep)
+        doc.id = source.id if doc_id is None else doc_id
+        doc.meta = dict(source.meta)
+        return doc
+
+    def annotate(self, text: str) -> Document:
+        """Weak entities and relations with offsets on ``text`` itself, whatever its Unicode form
+        (the document keeps ``text``; its id is empty). This is what runs beside a model."""
+        norm = normalize(text)
+        return self._label(norm, norm.text != text)
+
+    def _label(self, norm: NormalizedText, keep: bool) -> Document:
+        """Label ``norm.text``; with ``keep``, on the original text, offsets mapped back."""
+        context, candidates = self.entities(norm.text)
+        text = norm.original if keep else norm.text
         spans = [norm.to_original(c.start, c.end) if keep else (c.start, c.end) for c in candidates]
         entities = [
             Entity(f"T{k}", c.type.value, s, e, text[s:e], score=c.confidence)
@@ -1912,8 +1925,7 @@ class WeakLabeller:
             found = [r for r in found if sentence_index(sentences, entities[r[0]].start)
                      == sentence_index(sentences, entities[r[1]].start)]
         relations = [Relation(rel, entities[h].id, entities[t].id, score=score) for h, t, rel, score in found]
-        return Document(id=source.id if doc_id is None else doc_id, text=text, entities=entities,
-                        relations=relations, meta=dict(source.meta))
+        return Document(id="", text=text, entities=entities, relations=relations)
 
 
 def _trim(text: str, s: int, e: int) -> Span:
@@ -1952,6 +1964,11 @@ def label_document(doc_or_text: Document | str, doc_id: str | None = None) -> Do
     ['DATED', 'ISSUED']
     """
     return default_labeller().label(doc_or_text, doc_id)
+
+
+def annotate(text: str) -> Document:
+    """Weak entities and relations with offsets on ``text`` itself (see :meth:`WeakLabeller.annotate`)."""
+    return default_labeller().annotate(text)
 
 
 def label_documents(docs: Iterable[Document], labeller: WeakLabeller | None = None) -> Iterator[Document]:

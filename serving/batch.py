@@ -127,9 +127,10 @@ _WORKER_TAGGER: Tagger | None = None
 _WORKER_BATCH = 16
 
 
-def _init_worker(model: str | None, precision: str, threads: int | None, batch_size: int) -> None:
+def _init_worker(model: str | None, precision: str, threads: int | None, batch_size: int,
+                 rules: bool | None = None) -> None:
     global _WORKER_TAGGER, _WORKER_BATCH
-    _WORKER_TAGGER = Tagger.from_pretrained(model, precision=precision, threads=threads)
+    _WORKER_TAGGER = Tagger.from_pretrained(model, precision=precision, threads=threads, rules=rules)
     _WORKER_BATCH = batch_size
 
 
@@ -216,6 +217,7 @@ def tag_stream(
     batch_size: int = 16,
     chunk_size: int = 32,
     threads: int | None = None,
+    rules: bool | None = None,
     skip_ids: set[str] | None = None,
     state: TagState | None = None,
     progress: bool = True,
@@ -224,6 +226,7 @@ def tag_stream(
 
     ``skip_ids`` are left out; with ``state``, documents it says are done are left out,
     duplicates linked (see the module's docstring) and what is written is recorded.
+    ``rules`` overrides the model config's rules setting (see :class:`~vner.serving.tagger.Tagger`).
     """
     from tqdm.auto import tqdm
 
@@ -247,7 +250,7 @@ def tag_stream(
     bar = tqdm(desc="tagging", unit="doc", disable=not progress, file=sys.stderr)
     if workers > 1:
         per_worker = threads or max(1, (os.cpu_count() or 1) // workers)
-        pool = get_context("spawn").Pool(workers, _init_worker, (model, precision, per_worker, batch_size))
+        pool = get_context("spawn").Pool(workers, _init_worker, (model, precision, per_worker, batch_size, rules))
         # The pool's feeder thread plans chunks; results come back in order, so a queue pairs them.
         planned: deque[_Chunk] = deque()
 
@@ -259,7 +262,7 @@ def tag_stream(
         results = ((planned.popleft(), tagged) for tagged in pool.imap(_work, to_tag()))
     else:
         pool = None
-        tagger = Tagger.from_pretrained(model, precision=precision, threads=threads)
+        tagger = Tagger.from_pretrained(model, precision=precision, threads=threads, rules=rules)
         results = ((chunk, tag_documents(tagger, chunk.to_tag(), batch_size)) for chunk in chunks)
     failed: set[str] = set()
     try:

@@ -90,8 +90,9 @@ def documents_dataset(docs: Iterable[Document], block_size: int = 32) -> ray.dat
 class TagBatch:
     """The ``map_batches`` callable: one tagger per actor, loaded once in the constructor."""
 
-    def __init__(self, model: str | None, precision: str, threads: int, batch_size: int) -> None:
-        self.tagger = Tagger.from_pretrained(model, precision=precision, threads=threads)
+    def __init__(self, model: str | None, precision: str, threads: int, batch_size: int,
+                 rules: bool | None = None) -> None:
+        self.tagger = Tagger.from_pretrained(model, precision=precision, threads=threads, rules=rules)
         self.batch_size = batch_size
 
     def __call__(self, batch: dict[str, Any]) -> pyarrow.Table:
@@ -135,13 +136,15 @@ def tag_dataset(
     threads: int | None = None,
     batch_size: int = 16,
     chunk_size: int = 32,
+    rules: bool | None = None,
 ) -> ray.data.Dataset:
     """Tag a dataset of :func:`documents_dataset` on a pool of ``actors`` taggers (lazy).
 
     ``threads`` are onnxruntime threads, and CPUs reserved, per actor (defaults: :func:`actor_pool`);
     ``chunk_size`` documents go to an
     actor per call, ``batch_size`` windows through the model at a time. The result has columns
-    ``seq``, ``id``, ``error`` (None when tagged) and ``document`` (the output line).
+    ``seq``, ``id``, ``error`` (None when tagged) and ``document`` (the output line). ``rules``
+    overrides the model config's rules setting (see :class:`~vner.serving.tagger.Tagger`).
     """
     from ray.data import ActorPoolStrategy
 
@@ -150,7 +153,7 @@ def tag_dataset(
     return dataset.map_batches(
         TagBatch,
         fn_constructor_kwargs={"model": model, "precision": precision, "threads": threads,
-                               "batch_size": batch_size},
+                               "batch_size": batch_size, "rules": rules},
         batch_size=chunk_size,
         batch_format="numpy",
         compute=ActorPoolStrategy(size=actors),
@@ -262,6 +265,7 @@ def tag_inputs_ray(
     address: str | None = None,
     runtime_env: dict | None = None,
     progress: bool = True,
+    rules: bool | None = None,
 ) -> TagSummary:
     """Tag every document of ``inputs`` on Ray Data; write shards, and merge them for ``*.jsonl``.
 
@@ -272,7 +276,7 @@ def tag_inputs_ray(
     without it ``RAY_ADDRESS`` is used, else a local instance is started (and stopped at the end).
     A Ray session that is already initialised is used as it is. ``fmt`` forces the input format
     (see :func:`~vner.serving.readers.iter_inputs`); see :func:`tag_dataset` for ``actors``,
-    ``threads``, ``batch_size`` and ``chunk_size``.
+    ``threads``, ``batch_size``, ``chunk_size`` and ``rules``.
     """
     from vner.serving.readers import iter_inputs
 
@@ -289,7 +293,7 @@ def tag_inputs_ray(
         actors, threads = actor_pool(actors, threads)  # checked before the inputs are read
         dataset = documents_dataset(iter_inputs(inputs, fmt=fmt), chunk_size)
         tagged = tag_dataset(dataset, model=model, precision=precision, actors=actors, threads=threads,
-                             batch_size=batch_size, chunk_size=chunk_size)
+                             batch_size=batch_size, chunk_size=chunk_size, rules=rules)
         sink = _shard_sink(shard_folder(output), shard_format, shard_size)
         # Writing is light I/O: it takes no CPU, so it need not wait for the actors to finish.
         tagged.write_datasink(sink, ray_remote_args={"num_cpus": 0}, concurrency=actors)

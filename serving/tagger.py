@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from vner.model.decode import EncodedText, decode_batch, encode_text, pad_batch
+from vner.model.decode import RULES_MIN_SCORE, EncodedText, encode_text, pad_batch, predict_texts, rules_function
 from vner.model.document import Document
 from vner.model.pipeline import Window
 from vner.model.schema import check_schema
@@ -38,10 +38,14 @@ class Tagger:
 
     Safe to share across threads: onnxruntime sessions and the tokenizer are
     thread-safe and nothing else is mutated after construction.
+
+    ``rules`` runs the rule-based labeller beside the model and keeps its annotation where it
+    speaks (:func:`vner.model.decode.merge_rules`); ``None`` takes the model config's setting.
+    Model entities and relations are then added from ``rules_min_score`` on.
     """
 
     def __init__(self, directory: str | Path, *, precision: str = "auto", threads: int | None = None,
-                 batch_size: int = 16) -> None:
+                 batch_size: int = 16, rules: bool | None = None, rules_min_score: float = RULES_MIN_SCORE) -> None:
         import onnxruntime as ort
 
         self.directory = Path(directory)
@@ -54,6 +58,8 @@ class Tagger:
         self.segmenter: str = info["segmenter"]
         self.max_length: int = info["max_length"]
         self.batch_size = batch_size
+        self.rules: bool = bool(info.get("rules", False)) if rules is None else rules
+        self.rules_min_score = rules_min_score
         if precision == "auto":
             precision = "int8" if (self.directory / ENCODER_FILES["int8"]).exists() else "fp32"
         if precision not in ENCODER_FILES:
@@ -101,18 +107,20 @@ class Tagger:
 
     # --- text in, documents out -----------------------------------------------------------
 
-    def encode_texts(self, texts: Iterable[str]) -> list[EncodedText]:
-        """Normalise, segment, tokenise and window each text."""
-        return [encode_text(text, self._tokenizer, segmenter=self.segmenter, max_length=self.max_length)
-                for text in texts]
-
     def batch(self, windows: Sequence[Window]) -> tuple[np.ndarray, np.ndarray]:
         """Padded ``input_ids`` and ``attention_mask`` of windows."""
         return pad_batch(windows, SPECIAL_IDS[PAD])
 
+    def encode_texts(self, texts: Iterable[str]) -> list[EncodedText]:
+        """Normalise, segment, tokenise and window each text (the model's input, without rules)."""
+        return [encode_text(text, self._tokenizer, segmenter=self.segmenter, max_length=self.max_length)
+                for text in texts]
+
     def _decode(self, texts: Sequence[str], batch_size: int | None = None) -> list[Document]:
-        return decode_batch(self.encode_texts(texts), texts, encode=self.encode, score_pairs=self.score_pairs,
-                            pad_id=SPECIAL_IDS[PAD], batch_size=batch_size or self.batch_size)
+        return predict_texts(texts, self._tokenizer, segmenter=self.segmenter, max_length=self.max_length,
+                             encode=self.encode, score_pairs=self.score_pairs, pad_id=SPECIAL_IDS[PAD],
+                             batch_size=batch_size or self.batch_size, rules=rules_function(self.rules),
+                             rules_min_score=self.rules_min_score)
 
     def predict(self, texts: str | Sequence[str], batch_size: int | None = None) -> Document | list[Document]:
         """Entities and relations of one text (a Document) or of several (a list).

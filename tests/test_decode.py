@@ -1,10 +1,12 @@
-"""Decoding tag probabilities into the best valid IOB2 path."""
+"""Decoding tag probabilities into the best valid IOB2 path; merging a model's output with the rules'."""
 
 import itertools
 
 import numpy as np
 
-from vner.model.decode import best_tag_path
+from conftest import mention
+from vner.model.decode import add_relations, best_tag_path, entity_edges, merge_rules
+from vner.model.document import Document, Relation
 from vner.model.schema import BIO_TAGS
 
 B_ORG, I_ORG, B_PER, OUT = (BIO_TAGS.index(t) for t in ("B-ORG", "I-ORG", "B-PER", "O"))
@@ -51,3 +53,49 @@ def test_viterbi_finds_the_most_probable_valid_path():
 
 def test_an_empty_sentence_has_an_empty_path():
     assert best_tag_path(np.zeros((0, len(BIO_TAGS)))) == []
+
+
+RULES_TEXT = "Chủ tịch UBND tỉnh Long An Nguyễn Văn Út thăm Hà Nội ngày 3/2."
+
+
+def test_the_rules_are_kept_and_the_model_fills_where_they_are_silent():
+    text = RULES_TEXT
+    rules = Document("d", text, [mention(text, "T1", "POS", "Chủ tịch"),
+                                 mention(text, "T2", "ORG", "UBND tỉnh Long An"),
+                                 mention(text, "T3", "PER", "Nguyễn Văn Út")],
+                     [Relation("has_position", "T3", "T1", 0.9), Relation("affiliated_with", "T3", "T2", 0.9)])
+    model = [mention(text, "T1", "ORG", "UBND tỉnh"),  # overlaps a rule entity: dropped
+             mention(text, "T2", "LOC", "Hà Nội"), mention(text, "T3", "DATE", "3/2")]
+    model[1].score, model[2].score = 0.7, 0.3  # only the first is sure enough
+    entities, relations = merge_rules(rules, model, min_score=0.5)
+    assert [(e.id, e.type, e.text) for e in entities] == [
+        ("T1", "POS", "Chủ tịch"), ("T2", "ORG", "UBND tỉnh Long An"), ("T3", "PER", "Nguyễn Văn Út"),
+        ("T4", "LOC", "Hà Nội")]
+    assert [(r.type, r.head, r.tail) for r in relations] == [("has_position", "T3", "T1"),
+                                                             ("affiliated_with", "T3", "T2")]
+
+
+def test_rule_ids_are_renumbered_in_text_order_with_their_relations():
+    text = RULES_TEXT
+    rules = Document("d", text, [mention(text, "T1", "PER", "Nguyễn Văn Út"), mention(text, "T2", "POS", "Chủ tịch")],
+                     [Relation("has_position", "T1", "T2")])
+    first = mention(text, "T9", "ORG", "UBND tỉnh Long An")
+    first.score = 0.8
+    entities, relations = merge_rules(rules, [first])
+    assert [(e.id, e.text) for e in entities] == [("T1", "Chủ tịch"), ("T2", "UBND tỉnh Long An"),
+                                                  ("T3", "Nguyễn Văn Út")]
+    assert [(r.head, r.tail) for r in relations] == [("T3", "T1")]
+
+
+def test_model_relations_only_join_pairs_the_rules_leave_unrelated():
+    rules = [Relation("has_position", "T3", "T1", 0.9)]
+    candidates = [Relation("affiliated_with", "T1", "T3", 0.99),  # the pair is taken (either order)
+                  Relation("affiliated_with", "T3", "T2", 0.8), Relation("located_in", "T2", "T4", 0.4)]
+    assert [(r.type, r.head, r.tail) for r in add_relations(rules, candidates, min_score=0.5)] == [
+        ("has_position", "T3", "T1"), ("affiliated_with", "T3", "T2")]
+
+
+def test_entity_edges_are_where_words_must_end():
+    text = RULES_TEXT
+    assert entity_edges([mention(text, "T1", "POS", "Chủ tịch"), mention(text, "T2", "ORG", "UBND tỉnh")]) == [
+        0, 8, 9, 18]

@@ -114,6 +114,42 @@ def test_serving_needs_neither_torch_nor_transformers(exported_tiny):
     assert "LOADED []" in done.stdout
 
 
+def test_rules_run_beside_the_model_and_keep_offsets_on_the_callers_text(exported_tiny):
+    from vner.model.rules import label_document
+
+    assert not Tagger(exported_tiny).rules  # the tiny model's config leaves them off
+    tagger = Tagger(exported_tiny, rules=True)
+    base = next(read_jsonl(SEEDS / "gold.jsonl")).text[:1500]
+    rule_spans = {(e.type, e.start, e.end) for e in label_document(base).entities}
+    alone = tagger.predict(base)
+    assert rule_spans and rule_spans <= {(e.type, e.start, e.end) for e in alone.entities}
+    noisy = unicodedata.normalize("NFD", base).replace(" ", "&nbsp;", 20).replace("\n", "\r\n")
+    doc = tagger.predict(noisy)
+    assert doc.text == noisy and len(doc.entities) == len(alone.entities)
+    assert all(noisy[e.start : e.end] == e.text for e in doc.entities)
+    ids = {e.id for e in doc.entities}
+    assert doc.relations and all(r.head in ids and r.tail in ids for r in doc.relations)
+    for text in ("", "   ", "UBND", "ông A, ông B."):
+        assert tagger.predict(text).text == text
+
+
+def test_the_rules_setting_goes_from_training_to_export_to_tagger(trained_tiny, exported_tiny, tmp_path):
+    from vner.training.evaluate import TorchPredictor
+
+    out = tmp_path / "ruled"
+    export_model(trained_tiny[0], out, int8=False, parity_data=None, rules=True)
+    assert json.loads((out / "config.json").read_text())["vner"]["rules"] is True
+    assert Tagger(out).rules and not Tagger(out, rules=False).rules
+    assert json.loads((exported_tiny / "config.json").read_text())["vner"]["rules"] is False
+    # torch evaluation runs the same path as serving, rules included
+    texts = [d.text for d in read_jsonl(SEEDS / "gold.jsonl")][:2]
+    torch_docs = TorchPredictor.from_directory(trained_tiny[0], rules=True).predict(texts)
+    onnx_docs = Tagger(out, precision="fp32").predict(texts)
+    for a, b in zip(torch_docs, onnx_docs):
+        assert [(e.type, e.start, e.end) for e in a.entities] == [(e.type, e.start, e.end) for e in b.entities]
+        assert [(r.type, r.head, r.tail) for r in a.relations] == [(r.type, r.head, r.tail) for r in b.relations]
+
+
 def test_a_missing_model_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="not an exported vner model"):
         Tagger(tmp_path)

@@ -134,6 +134,24 @@ def test_stdin_and_stdout(exported_tiny):
     assert line["id"] == "stdin" and line["text"] == text
 
 
+def test_cli_tag_with_rules(exported_tiny):
+    text = "Bí thư Tỉnh ủy Quảng Ninh Nguyễn Xuân Ký phát biểu."
+    command = [sys.executable, "-m", "vner", "tag", "-", "-o", "-", "--model", str(exported_tiny), "-q"]
+    lines = {}
+    for flag in ("--rules", "--no-rules"):
+        done = subprocess.run([*command, flag], input=text, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        (lines[flag],) = [json.loads(x) for x in done.stdout.splitlines()]
+    ruled = {(e["type"], e["text"]) for e in lines["--rules"]["entities"]}
+    assert {("POS", "Bí thư"), ("ORG", "Tỉnh ủy Quảng Ninh"), ("PER", "Nguyễn Xuân Ký")} <= ruled
+    assert {"has_position", "affiliated_with"} <= {r["type"] for r in lines["--rules"]["relations"]}
+
+
+def test_cli_evaluate_takes_rules_only_with_a_model(capsys):
+    assert main(["evaluate", "--labeller", "weak", "--data", str(SEEDS / "gold.jsonl"), "--rules"]) == 2
+    assert "go with --model" in capsys.readouterr().err
+
+
 def test_cli_tag_reports_a_missing_model(tmp_path, capsys):
     (tmp_path / "a.txt").write_text("Hà Nội.", encoding="utf-8")
     code = main(["tag", str(tmp_path / "a.txt"), "-o", str(tmp_path / "o.jsonl"), "--model", str(tmp_path / "none"),

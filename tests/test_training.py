@@ -121,6 +121,8 @@ def test_overrides_and_the_shipped_configs(tmp_path):
         config = load_config(SEEDS.parent / "configs" / f"{name}.yaml", ["training.epochs=2", "model.max_length=128"])
         assert config.training.epochs == 2 and config.model.max_length == 128
     assert load_config(SEEDS.parent / "configs" / "phobert-base.yaml").model.encoder == "vinai/phobert-base"
+    assert not load_config(SEEDS.parent / "configs" / "tiny.yaml").model.rules
+    assert load_config(SEEDS.parent / "configs" / "tiny.yaml", ["model.rules=true"]).model.rules is True
     with pytest.raises(ConfigError, match="section.key=value"):
         apply_overrides({}, ["epochs=2"])
 

@@ -30,6 +30,7 @@ class ModelSection:
     encoder: str = ""  # hub name (vinai/phobert-base) or a local directory
     segmenter: str = DEFAULT_SEGMENTER
     max_length: int = 256
+    rules: bool = False  # the rule-based labeller runs beside the model at prediction (vner.model.decode)
     dropout: float = 0.1
     relation_type_dim: int = 32
 

@@ -1,7 +1,7 @@
 """Evaluation: a torch model over whole documents, scored with seqeval and relation P/R/F1.
 
-Prediction goes through :func:`vner.model.decode.annotate`, the path serving uses,
-so what is scored is what users get.
+Prediction goes through :func:`vner.model.decode.predict_texts`, the path serving uses (rules
+included when the model's config asks for them), so what is scored is what users get.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from vner.model.decode import decode_batch, encode_text
+from vner.model.decode import predict_texts, rules_function
 from vner.model.document import Document, read_jsonl
 from vner.model.pipeline import MAX_WINDOW, prepare_text, word_tags
 from vner.model.subwords import PAD, SPECIAL_IDS, load_tokenizer
@@ -31,15 +31,19 @@ class TorchPredictor:
     segmenter: str
     max_length: int = MAX_WINDOW
     batch_size: int = 16
+    rules: bool = False  # run the rule-based labeller beside the model (vner.model.decode.merge_rules)
 
     @classmethod
-    def from_directory(cls, directory: str | Path, batch_size: int = 16) -> TorchPredictor:
+    def from_directory(cls, directory: str | Path, batch_size: int = 16, rules: bool | None = None
+                       ) -> TorchPredictor:
+        """Load a trained model directory; ``rules=None`` takes its config's setting."""
         from vner.model.network import JointModel, read_model_info
 
         info = read_model_info(directory)
         model = JointModel.load(directory)
         model.eval()
-        return cls(model, load_tokenizer(directory), info["segmenter"], info["max_length"], batch_size)
+        return cls(model, load_tokenizer(directory), info["segmenter"], info["max_length"], batch_size,
+                   bool(info.get("rules", False)) if rules is None else rules)
 
     def _encode(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         import torch
@@ -66,10 +70,9 @@ class TorchPredictor:
 
     def predict(self, texts: Sequence[str]) -> list[Document]:
         """Annotated documents for ``texts`` (ids left empty)."""
-        encoded = [encode_text(text, self.tokenizer, segmenter=self.segmenter, max_length=self.max_length)
-                   for text in texts]
-        return decode_batch(encoded, texts, encode=self._encode, score_pairs=self._score_pairs,
-                            pad_id=SPECIAL_IDS[PAD], batch_size=self.batch_size)
+        return predict_texts(texts, self.tokenizer, segmenter=self.segmenter, max_length=self.max_length,
+                             encode=self._encode, score_pairs=self._score_pairs, pad_id=SPECIAL_IDS[PAD],
+                             batch_size=self.batch_size, rules=rules_function(self.rules))
 
     def predict_documents(self, docs: Sequence[Document]) -> list[Document]:
         """Predictions for documents, keeping their ids."""
@@ -132,13 +135,15 @@ def format_seqeval(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def evaluate_model(model_dir: str | Path, data: str | Path, batch_size: int = 16) -> dict:
+def evaluate_model(model_dir: str | Path, data: str | Path, batch_size: int = 16, rules: bool | None = None) -> dict:
     """Predict every document of ``data`` with the model in ``model_dir`` and score it.
+
+    ``rules=None`` runs the rule-based labeller beside the model when its config says so.
 
     Returns :func:`evaluate_predictions`'s figures plus ``predicted``, the predicted documents in
     the order of ``data`` (for the HTML report).
     """
     gold = list(read_jsonl(data))
-    predictor = TorchPredictor.from_directory(model_dir, batch_size=batch_size)
+    predictor = TorchPredictor.from_directory(model_dir, batch_size=batch_size, rules=rules)
     predicted = predictor.predict_documents(gold)
     return {**evaluate_predictions(gold, predicted, predictor.segmenter), "predicted": predicted}

@@ -206,6 +206,7 @@ def export_model(
     min_int8_agreement: float = 0.95,
     keep_fp32: bool = True,
     per_channel: bool = True,
+    rules: bool | None = None,
 ) -> dict:
     """Export ``model_dir`` to a serving directory ``output_dir``; return the manifest.
 
@@ -217,7 +218,9 @@ def export_model(
     graph out of the output once parity is checked (a smaller directory to ship).
     ``per_channel`` INT8 weight scales agree better with FP32 than one scale
     per tensor and run a little slower (``benchmarks/tag_throughput.py``
-    measures both).
+    measures both). ``rules`` is written to the serving config (``None``: the trained model's
+    setting): whether the rule-based labeller runs beside the model (the parity check runs
+    without it, on the model alone).
     """
     from vner.model.network import JointModel
     from vner.model.subwords import load_tokenizer
@@ -248,6 +251,7 @@ def export_model(
             "schema": schema_dict(),
             "segmenter": info["segmenter"],
             "max_length": info["max_length"],
+            "rules": bool(info.get("rules", False)) if rules is None else rules,
             "encoder": info.get("encoder"),
             "hidden_size": config.hidden_size,
             "training": info.get("training"),

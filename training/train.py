@@ -235,6 +235,7 @@ def train(config: TrainConfig, *, resume: bool = False, progress: bool = True) -
         "encoder": config.model.encoder,
         "segmenter": config.model.segmenter,
         "max_length": config.model.max_length,
+        "rules": config.model.rules,
     }
     bar = tqdm(total=total_steps, initial=state["step"], desc="training", unit="step",
                disable=not (progress and accelerator.is_local_main_process))

@@ -27,7 +27,7 @@ def load(path: str | Path | None = None, **kwargs) -> Tagger:
     """A :class:`~vner.serving.tagger.Tagger` for an exported model directory.
 
     Without ``path``: the default model shipped in the package. Without
-    ``kwargs`` (``precision``, ``threads``, ``batch_size`` of the Tagger), a model
+    ``kwargs`` (``precision``, ``threads``, ``batch_size``, ``rules`` of the Tagger), a model
     is loaded once and shared.
     """
     from vner.serving.tagger import Tagger

@@ -20,6 +20,10 @@ EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 LABELLERS = ("weak",)
 
 
+RULES_HELP = ("run the rule-based labeller beside the model, keeping its entities and relations and adding the "
+              "model's where it is silent (default: as the model's config says)")
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from vner.model.validate import validate_file
 
@@ -99,7 +103,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     try:
         manifest = export_model(args.model, args.output, int8=args.int8, parity_data=args.parity_data,
                                 min_int8_agreement=args.min_int8_agreement, keep_fp32=not args.int8_only,
-                                per_channel=not args.per_tensor)
+                                per_channel=not args.per_tensor, rules=args.rules)
     except ExportError as exc:
         print(f"vner export: {exc}", file=sys.stderr)
         return EXIT_FAILURE
@@ -124,7 +128,7 @@ def _cmd_tag_ray(args: argparse.Namespace) -> int:
         summary = tag_inputs_ray(args.inputs, args.output, model=args.model, precision=args.precision,
                                  actors=args.actors, threads=args.threads, batch_size=args.batch_size,
                                  shard_format=args.shard_format, fmt=args.format, address=args.ray_address,
-                                 progress=not args.quiet)
+                                 progress=not args.quiet, rules=args.rules)
     except ImportError as exc:
         print(f"vner tag: {exc}", file=sys.stderr)
         return EXIT_FAILURE
@@ -145,7 +149,7 @@ def _cmd_tag(args: argparse.Namespace) -> int:
     from vner.serving.batch import tag_inputs
 
     options = dict(model=args.model, precision=args.precision, workers=args.workers, batch_size=args.batch_size,
-                   threads=args.threads, progress=not args.quiet)
+                   threads=args.threads, rules=args.rules, progress=not args.quiet)
     summary = tag_inputs(args.inputs, args.output, resume=args.resume, fmt=args.format, state=args.state, **options)
     print(summary, file=sys.stderr)
     return EXIT_OK
@@ -183,11 +187,14 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
     from vner.training.metrics import format_report
 
+    if args.rules is not None and not args.model:
+        print("vner evaluate: --rules and --no-rules go with --model", file=sys.stderr)
+        return EXIT_USAGE
     if args.model:
         from vner.training.evaluate import evaluate_model, format_seqeval
 
         name = f"model {args.model}"
-        result = evaluate_model(args.model, args.data)
+        result = evaluate_model(args.model, args.data, rules=args.rules)
         report_text = format_seqeval(result["seqeval"]) + "\n" + result["text"]
         figures = {key: result[key] for key in ("seqeval", "entities", "relations")}
         predicted = result["predicted"]
@@ -299,6 +306,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: one scale per output channel)")
     export.add_argument("--int8-only", action="store_true",
                         help="leave the FP32 graph out once parity is checked (smaller, e.g. to ship)")
+    export.add_argument("--rules", action=argparse.BooleanOptionalAction, default=None,
+                        help="record in the serving config that the rule-based labeller runs beside the model "
+                        "(default: as the trained model's config says)")
     export.set_defaults(run=_cmd_export)
 
     tag = verbs.add_parser(
@@ -338,6 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
                      "--threads is then per actor (default: CPUs / actors)")
     tag.add_argument("--shard-format", choices=("jsonl", "parquet"), default="jsonl",
                      help="with --engine ray: format of the shards (default jsonl)")
+    tag.add_argument("--rules", action=argparse.BooleanOptionalAction, default=None, help=RULES_HELP)
     tag.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     tag.set_defaults(run=_cmd_tag)
 
@@ -376,6 +387,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluated.add_argument("--labeller", choices=LABELLERS, help="score a rule-based labeller")
     evaluated.add_argument("--model", metavar="DIR", help="score a trained model directory (adds seqeval's report)")
     evaluate.add_argument("--data", required=True, metavar="GOLD.jsonl", help="gold annotations (JSONL)")
+    evaluate.add_argument("--rules", action=argparse.BooleanOptionalAction, default=None,
+                          help="with --model: " + RULES_HELP)
     evaluate.add_argument("--json", metavar="OUT.json", help="also write the figures as JSON")
     evaluate.add_argument("--html", metavar="REPORT.html",
                           help="also write a self-contained report: per-type P/R/F1 bars, confusion between "
