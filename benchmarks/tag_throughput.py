@@ -1,10 +1,11 @@
-"""Tagging throughput in one run: PyTorch FP32 vs ONNX FP32 vs ONNX INT8.
+"""Tagging throughput in one run: PyTorch FP32 vs ONNX FP32 vs ONNX INT8 (also with the rules beside it).
 
 For each model (a PhoBERT-base-shaped random model — speed does not depend on the
 weights — and, when given, a trained model such as the default), on articles of
 ``../shared/data/news_mixed_feed.jsonl.gz``:
 
-- articles/s and subword tokens/s for the three runtimes;
+- articles/s and subword tokens/s for the three runtimes, and for INT8 with the rule-based
+  labeller running beside the model (``rules``, as the shipped default does);
 - ``predict`` p50/p95 latency on one ~600-word article;
 - the share of end-to-end time spent in normalisation, sentence splitting and
   word segmentation, tokenisation and windowing, the model, and decoding (INT8).
@@ -129,7 +130,8 @@ def count_tokens(tagger: Tagger, texts: list[str]) -> int:
 
 def bench_model(name: str, torch_dir: Path, serving_dir: Path, per_tensor_dir: Path, texts: list[str],
                 article: str, repeats: int) -> None:
-    """One table: PyTorch FP32, ONNX FP32, ONNX INT8 (per-channel scales, the default) and INT8 per tensor."""
+    """One table: PyTorch FP32, ONNX FP32, ONNX INT8 (per-channel scales, the default), INT8 per tensor
+    and INT8 with the rules beside the model."""
     from vner.training.evaluate import TorchPredictor
 
     print(f"\n== {name}")
@@ -140,6 +142,7 @@ def bench_model(name: str, torch_dir: Path, serving_dir: Path, per_tensor_dir: P
         "onnx fp32": Tagger(serving_dir, precision="fp32"),
         "onnx int8": int8,
         "int8 per-tensor": Tagger(per_tensor_dir, precision="int8"),
+        "int8 + rules": Tagger(serving_dir, precision="int8", rules=True),
     }
     results = {}
     for runtime, predictor in runtimes.items():
@@ -151,7 +154,8 @@ def bench_model(name: str, torch_dir: Path, serving_dir: Path, per_tensor_dir: P
     base = results["pytorch fp32"]["articles_per_s"]
     print(f"speed-up over pytorch fp32: onnx fp32 {results['onnx fp32']['articles_per_s'] / base:.2f}×, "
           f"onnx int8 {results['onnx int8']['articles_per_s'] / base:.2f}× "
-          f"(per tensor {results['int8 per-tensor']['articles_per_s'] / base:.2f}×)")
+          f"(per tensor {results['int8 per-tensor']['articles_per_s'] / base:.2f}×); with rules, INT8 runs at "
+          f"{results['int8 + rules']['articles_per_s'] / results['onnx int8']['articles_per_s']:.2f}× its speed alone")
     shares = stage_shares(int8, texts)
     print("time shares with INT8: " + ", ".join(f"{stage} {share:.1%}" for stage, share in shares.items()))
     print(f"outside the model: {1 - shares['model: encoder'] - shares['model: relation head']:.1%}")

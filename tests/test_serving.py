@@ -137,7 +137,8 @@ def test_the_rules_setting_goes_from_training_to_export_to_tagger(trained_tiny, 
     from vner.training.evaluate import TorchPredictor
 
     out = tmp_path / "ruled"
-    export_model(trained_tiny[0], out, int8=False, parity_data=None, rules=True)
+    manifest = export_model(trained_tiny[0], out, int8=False, parity_data=SEEDS / "gold.jsonl", rules=True)
+    assert manifest["parity"]["fp32_identical_entities"] and manifest["parity"]["fp32_identical_relations"]
     assert json.loads((out / "config.json").read_text())["vner"]["rules"] is True
     assert Tagger(out).rules and not Tagger(out, rules=False).rules
     assert json.loads((exported_tiny / "config.json").read_text())["vner"]["rules"] is False

@@ -142,12 +142,13 @@ def _agreement(reference: Sequence[Document], other: Sequence[Document]) -> tupl
 
 def check_parity(model, tokenizer, directory: Path, info: dict, docs: Sequence[Document],
                  with_int8: bool) -> ParityReport:
-    """Compare torch and the ONNX graphs on ``docs``: raw logits, decoded entities and relations."""
+    """Compare torch and the ONNX graphs on ``docs``: raw logits, decoded entities and relations
+    (of the model alone: rules, when the config asks for them, are the same code on both sides)."""
     from vner.serving.tagger import Tagger
     from vner.training.evaluate import TorchPredictor
 
     torch_predictor = TorchPredictor(model, tokenizer, info["segmenter"], info["max_length"])
-    onnx_fp32 = Tagger(directory, precision="fp32")
+    onnx_fp32 = Tagger(directory, precision="fp32", rules=False)
     texts = [d.text for d in docs]
 
     # Raw logits on the same windows.
@@ -175,7 +176,7 @@ def check_parity(model, tokenizer, directory: Path, info: dict, docs: Sequence[D
     ]
     int8_entities = int8_relations = None
     if with_int8:
-        int8 = _with_ids(docs, Tagger(directory, precision="int8").predict(texts))
+        int8 = _with_ids(docs, Tagger(directory, precision="int8", rules=False).predict(texts))
         int8_entities, int8_relations = _agreement(reference, int8)
     return ParityReport(max_diff, relation_diff, same_entities, same_relations, int8_entities, int8_relations,
                         len(docs))
