@@ -81,8 +81,9 @@ def test_pipe_keeps_order_and_equals_predict(exported_tiny):
     assert [[e.to_dict() for e in d.entities] for d in piped] == [[e.to_dict() for e in d.entities] for d in one_by_one]
 
 
-def test_one_tagger_is_safe_across_threads(exported_tiny):
-    tagger = Tagger(exported_tiny, threads=1)
+@pytest.mark.parametrize("rules", [False, True])
+def test_one_tagger_is_safe_across_threads(exported_tiny, rules):
+    tagger = Tagger(exported_tiny, threads=1, rules=rules)
     texts = [d.text for d in read_jsonl(SEEDS / "gold.jsonl")] * 4
     expected = [[e.to_dict() for e in tagger.predict(t).entities] for t in texts]
     with ThreadPoolExecutor(4) as pool:
