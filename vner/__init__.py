@@ -44,6 +44,7 @@ def load(path: str | Path | None = None, **kwargs) -> Tagger:
 def predict(text: str, model: str | Path | None = None) -> Document:
     """Entities and relations of ``text``, offsets on ``text`` itself.
 
-    ``model`` is an exported model directory; by default the shipped model.
+    ``model`` is an exported model directory; by default the shipped model, which runs the
+    rule-based labeller beside it (``load(rules=False).predict(text)`` for the model alone).
     """
     return load(model).predict(text)
