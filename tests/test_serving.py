@@ -106,6 +106,8 @@ def test_serving_needs_neither_torch_nor_transformers(exported_tiny):
         from vner.serving import batch
         doc = vner.predict("Phó Chủ tịch UBND tỉnh Bùi Văn Khắng chủ trì cuộc họp.", model={str(exported_tiny)!r})
         assert doc.text.startswith("Phó")
+        ruled = vner.load({str(exported_tiny)!r}, rules=True).predict("Bí thư Tỉnh ủy Quảng Ninh phát biểu.")
+        assert ("POS", "Bí thư") in [(e.type, e.text) for e in ruled.entities]
         loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("torch", "transformers"))
         print("LOADED", loaded)
         """
