@@ -268,6 +268,12 @@ def decode_relations(
     return sorted(best.values(), key=lambda r: (r.head, r.tail, r.type))
 
 
+def uses_rules(info: dict, override: bool | None = None) -> bool:
+    """Whether the rules run beside a model: ``override`` when given, else the ``rules`` of its
+    config's ``vner`` section ``info`` (off when absent)."""
+    return bool(info.get("rules", False)) if override is None else override
+
+
 def rules_function(enabled: bool) -> RulesFn | None:
     """The rule-based labeller's :func:`~vner.model.rules.annotate` when ``enabled`` (the rules load only then)."""
     if not enabled:

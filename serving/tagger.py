@@ -14,7 +14,15 @@ from pathlib import Path
 
 import numpy as np
 
-from vner.model.decode import RULES_MIN_SCORE, EncodedText, encode_text, pad_batch, predict_texts, rules_function
+from vner.model.decode import (
+    RULES_MIN_SCORE,
+    EncodedText,
+    encode_text,
+    pad_batch,
+    predict_texts,
+    rules_function,
+    uses_rules,
+)
 from vner.model.document import Document
 from vner.model.pipeline import Window
 from vner.model.schema import check_schema
@@ -58,7 +66,7 @@ class Tagger:
         self.segmenter: str = info["segmenter"]
         self.max_length: int = info["max_length"]
         self.batch_size = batch_size
-        self.rules: bool = bool(info.get("rules", False)) if rules is None else rules
+        self.rules = uses_rules(info, rules)
         self.rules_min_score = rules_min_score
         if precision == "auto":
             precision = "int8" if (self.directory / ENCODER_FILES["int8"]).exists() else "fp32"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from vner.model.decode import predict_texts, rules_function
+from vner.model.decode import predict_texts, rules_function, uses_rules
 from vner.model.document import Document, read_jsonl
 from vner.model.pipeline import MAX_WINDOW, prepare_text, word_tags
 from vner.model.subwords import PAD, SPECIAL_IDS, load_tokenizer
@@ -43,7 +43,7 @@ class TorchPredictor:
         model = JointModel.load(directory)
         model.eval()
         return cls(model, load_tokenizer(directory), info["segmenter"], info["max_length"], batch_size,
-                   bool(info.get("rules", False)) if rules is None else rules)
+                   uses_rules(info, rules))
 
     def _encode(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         import torch

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from vner.model.decode import uses_rules
 from vner.model.document import Document, read_jsonl
 from vner.model.network import CONFIG_FILE, read_model_info
 from vner.model.schema import schema_dict
@@ -252,7 +253,7 @@ def export_model(
             "schema": schema_dict(),
             "segmenter": info["segmenter"],
             "max_length": info["max_length"],
-            "rules": bool(info.get("rules", False)) if rules is None else rules,
+            "rules": uses_rules(info, rules),
             "encoder": info.get("encoder"),
             "hidden_size": config.hidden_size,
             "training": info.get("training"),
