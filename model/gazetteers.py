@@ -299,6 +299,72 @@ Yangon
 Nay Pyi Taw
 New Delhi
 Havana
+Syria
+Xy-ri
+Afghanistan
+Áp-ga-ni-xtan
+Libya
+Li-bi
+Palestine
+Pa-le-xtin
+Yemen
+Y-ê-men
+Ca-ta
+A-rập Xê-út
+Ả-rập Xê-út
+Ac-hen-ti-na
+Ru-ma-ni
+Bun-ga-ri
+Ba-ranh
+Cô-oét
+Li-băng
+Lebanon
+Gioóc-đa-ni
+Jordan
+Nê-pan
+Oa-sinh-tơn
+Tô-ky-ô
+Xơ-un
+Luân Đôn
+Pa-ri
+Béc-lin
+Brúc-xen
+Giơ-ne-vơ
+Rô-ma
+Ma-đrít
+Madrid
+Stockholm
+Niu Oóc
+Niu Đê-li
+La Ha-ba-na
+Phnôm Pênh
+Gia-các-ta
+Ma-ni-la
+Cu-a-la Lăm-pơ
+Damascus
+Đa-mát
+Astana
+A-xta-na
+Tehran
+Tê-hê-ran
+Baghdad
+Bát-đa
+Kabul
+Ca-bun
+Ankara
+An-ca-ra
+Istanbul
+Kiev
+Kyiv
+Ki-ép
+Cairo
+Cai-rô
+Jerusalem
+Giê-ru-xa-lem
+Tel Aviv
+Riyadh
+Islamabad
+Phương Tây
 Brasilia
 Hồng Kông
 Hong Kong
@@ -364,6 +430,8 @@ khóm
 Khóm
 thành phố
 Thành phố
+thủ đô
+Thủ đô
 thị xã
 Thị xã
 thị trấn

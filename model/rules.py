@@ -57,7 +57,8 @@ _UPPER = "".join(c for c in map(chr, range(0x41, 0x1F00)) if c.isalpha() and c.i
 _LOWER = "".join(c for c in map(chr, range(0x61, 0x1F00)) if c.isalpha() and c.islower())
 _L = r"[^\W\d_]"  # one letter
 _CAPW = rf"[{_UPPER}][^\W_]*"  # a capitalised word (may hold digits: Km3)
-_WORD = re.compile(r"[^\W_]+")
+# A word; a hyphen followed by a lower-case letter joins a transliterated name: ``Xy-ri``, ``La-vrốp``.
+_WORD = re.compile(rf"[^\W_]+(?:-(?=[{_LOWER}])[^\W_]+)*")
 _EDGE_L = rf"(?<!{_L})"  # no letter just before
 _EDGE_R = rf"(?!{_L})"  # no letter just after
 
@@ -220,6 +221,7 @@ _MIDDLES = frozenset(gz.MIDDLE_NAMES)
 _NOT_NAME = frozenset(gz.NOT_NAME_WORDS) - _SURNAMES
 _PLACE_SET = frozenset(gz.PROVINCES + gz.COUNTRIES) - frozenset(gz.PERSON_OR_PLACE)
 _OPENERS = frozenset(gz.OPENERS)
+_AMBIGUOUS_COUNTRY_SET = frozenset(gz.AMBIGUOUS_COUNTRIES)
 
 _ADMIN_UNIT = _rx(rf"{_EDGE_L}(?:{_alt(gz.ADMIN_UNITS)}){_EDGE_R}")
 _PORTFOLIO_RX = re.compile(rf"(?i:{_alt(gz.PORTFOLIOS)}){_EDGE_R}")
@@ -507,13 +509,16 @@ _DAY_WORD = r"(?:[Nn]gày|NGÀY)(?: mùng| mồng)? "
 _RX_FULL_DATE = _rx(rf"(?<![\d/.\-])(?:{_DAY_WORD})?(?:\d{{1,2}}(?: và | - |-|–| – ))?{_DMY}(?![\d/])")
 _RX_DAY_WORD_DATE = _rx(
     rf"(?<![\d/.\-]){_DAY_WORD}(?:\d{{1,2}}(?: và | - |-|–| – |, ))?\d{{1,2}} ?[/\-] ?\d{{1,2}}(?![\d/]|-\d)"
-    rf"|(?<![\d/.\-]){_DAY_WORD}\d{{1,2}}\.\d{{1,2}}(?![\d/.]|-\d)"
+    rf"|(?<![\d/.\-]){_DAY_WORD}(?:\d{{1,2}}(?: và | - |-|–| – |, ))?\d{{1,2}}\.\d{{1,2}}(?![\d/]|\.\d|-\d)"
     rf"|(?<![\d/.\-]){_DAY_WORD}\d{{1,2}} tháng \d{{1,2}}(?: năm {_YEAR})?(?!\d)"
 )
+_QUANTITY_WORDS = ("triệu", "tỷ", "tỉ", "nghìn", "ngàn", "đồng", "USD", "%", "người", "ha", "km", "m", "tấn", "lần",
+                   "kg", "độ", "điểm")
 _DAY_CONTEXT = ("sáng", "chiều", "tối", "trưa", "đêm", "rạng sáng", "từ", "đến", "tới", "trước", "sau", "vào",
                 "hôm", "qua", "đầu", "cuối", "giữa", "dịp", "hết", "ngày")
 _RX_BARE_DAY_MONTH = _rx(
-    rf"(?i:(?<!{_L})(?:{_alt(_DAY_CONTEXT)})) (\d{{1,2}}(?:-| - |–)?\d{{0,2}}/\d{{1,2}}|\d{{1,2}}-\d{{1,2}})"
+    rf"(?i:(?<!{_L})(?:{_alt(_DAY_CONTEXT)})) (\d{{1,2}}(?:-| - |–)?\d{{0,2}}/\d{{1,2}}|\d{{1,2}}-\d{{1,2}}"
+    rf"|\d{{1,2}}\.\d{{1,2}}(?!\d|[.,]\d| ?(?:{_alt(_QUANTITY_WORDS)})(?!{_L})))"
     rf"(?![\d/]|-\d)"
 )
 _RX_MONTH = _rx(
@@ -566,7 +571,7 @@ def lf_date_day(sent: Sentence) -> Iterator[EntityVote]:
 @entity_lf(accuracy=0.85, priority=5)
 def lf_date_bare_day(sent: Sentence) -> Iterator[EntityVote]:
     """A bare day/month after a time word, which stays out: ``Chiều 24/2`` → ``24/2``,
-    ``từ 13-15/6`` → ``13-15/6``."""
+    ``từ 13-15/6`` → ``13-15/6``, ``đêm 15.5`` → ``15.5`` (not ``từ 15.5 triệu``)."""
     for m in _RX_BARE_DAY_MONTH.finditer(sent.text):
         if m.group(1).count("-") == 1 and "/" not in m.group(1) and not m.group(0).lower().startswith(
                 ("sáng", "chiều", "tối", "trưa", "đêm", "rạng", "hôm", "ngày")):
@@ -1053,7 +1058,16 @@ def _body_or_place_after(sent: Sentence, offset: int) -> int:
             end = None
     if end is None:
         end = _place_at(sent, start)
+    if end is None and _country_before_name(sent, nxt):
+        end = sent.words[nxt][1]
     return end if end is not None else offset
+
+
+def _country_before_name(sent: Sentence, i: int) -> bool:
+    """Whether word ``i`` is a country that is also a given name (``Nga``, ``Mỹ``) followed by a
+    capitalised name: after a title, ``Bộ trưởng Quốc phòng Nga Sergei Shoigu`` is POS, LOC, PER."""
+    return (sent.word(i) in _AMBIGUOUS_COUNTRY_SET and i + 1 < len(sent.words) and sent.gap(i + 1) == " "
+            and _is_cap(sent.word(i + 1)))
 
 
 _VOWELS = "aăâeêioôơuưyàằầèềìòồờùừỳáắấéếíóốớúứýảẳẩẻểỉỏổởủửỷãẵẫẽễĩõỗỡũữỹạặậẹệịọộợụựỵ"
@@ -1115,6 +1129,8 @@ def lf_place_after_title(sent: Sentence) -> Iterator[EntityVote]:
             continue
         start = sent.words[nxt][0]
         end = _place_at(sent, start)
+        if end is None and _country_before_name(sent, nxt):
+            end = sent.words[nxt][1]
         if end is not None:
             yield start, end, LOC
 
@@ -1165,6 +1181,18 @@ def lf_full_name(sent: Sentence) -> Iterator[EntityVote]:
             i = j
             continue
         i += 1
+
+
+_TRANSLITERATED = rf"[{_UPPER}][^\W_]*(?:-[{_LOWER}][^\W_]*)+"  # La-vrốp, Tin-lơ-xơn
+_RX_INITIAL_NAME = re.compile(rf"(?<![^\W_.])[{_UPPER}]\. ?{_TRANSLITERATED}(?: {_TRANSLITERATED})*(?![^\W_])")
+
+
+@entity_lf(accuracy=0.85, priority=3)
+def lf_initial_name(sent: Sentence) -> Iterator[EntityVote]:
+    """A foreign name as the Vietnamese press transliterates it: an initial, then hyphenated
+    syllables (``X.La-vrốp``, ``R.Tin-lơ-xơn``). Place abbreviations (``Q.Bình Thạnh``) have no hyphens."""
+    for m in _RX_INITIAL_NAME.finditer(sent.text):
+        yield m.start(), m.end(), PER
 
 
 # --- document-level labelling functions --------------------------------------------------------
@@ -1223,6 +1251,55 @@ def lf_repeated_name(doc: DocumentContext) -> Iterator[EntityVote]:
         yield m.start(), m.end(), PER
 
 
+_RX_INITIAL = re.compile(rf"^[{_UPPER}]\. ?")
+_RX_MARKER_BEFORE = _rx(rf"(?:^|[^\w])(?:{_alt(gz.PERSON_MARKERS)}) $")
+_RX_WORD_BEFORE = re.compile(r"([^\W_]+) $")
+
+
+def _given_name(name: str) -> str | None:
+    """The word a person is called by later in an article: the given name of a Vietnamese full
+    name (``Phan Đình Bảo`` → ``Bảo``), the surname of a transliterated one (``X.La-vrốp`` → ``La-vrốp``)."""
+    initial = _RX_INITIAL.match(name)
+    if initial:
+        return name[initial.end():].split()[-1]
+    words = name.split()
+    if len(words) < 2 or words[0] not in _SURNAMES:
+        return None
+    return words[-1]
+
+
+@document_lf(accuracy=0.78, priority=1)
+def lf_given_name(doc: DocumentContext) -> Iterator[EntityVote]:
+    """A person called by the given name alone once a stronger function found the full name:
+    after ``nghi phạm Phan Đình Bảo``, ``Sau khi gây án, Bảo …`` and ``ông Bảo`` are PER; after
+    ``X.La-vrốp``, ``ông La-vrốp``. The word must stand alone (no capitalised word beside it but a
+    marker) and not open a common word (``Thành phố``, ``Kỳ họp``)."""
+    keys = set()
+    for s, e, t, source in doc.votes:
+        if t == PER and source in _STRONG_PERSON_SOURCES:
+            key = _given_name(doc.folded[s:e])
+            if key and key not in _PLACE_SET and key not in _AMBIGUOUS_COUNTRY_SET:
+                keys.add(key)
+    if not keys:
+        return
+    dictionary = _dictionary()
+    rx = re.compile(rf"(?<![^\W_.\-])(?:{_alt(keys)})(?![^\W_]|-)")
+    for m in rx.finditer(doc.folded):
+        before = doc.folded[max(0, m.start() - 20) : m.start()]
+        marked = bool(_RX_MARKER_BEFORE.search(before))
+        prev = _RX_WORD_BEFORE.search(before)
+        if prev and _is_cap(prev.group(1)) and not marked:
+            continue
+        after = re.match(r" ([^\W_]+)", doc.folded[m.end() : m.end() + 20])
+        if after and _is_cap(after.group(1)):
+            continue
+        if after and f"{m.group().lower()} {after.group(1)}" in dictionary:
+            continue
+        if m.group() in _NOT_NAME and not marked:
+            continue  # "Kỳ họp", "Chương trình" open sentences
+        yield m.start(), m.end(), PER
+
+
 @document_lf(accuracy=0.75, priority=1)
 def lf_repeated_place(doc: DocumentContext) -> Iterator[EntityVote]:
     """A place named with its unit word (``xã Đồng Tâm``, ``quận Sơn Trà``) is a place when the
@@ -1242,6 +1319,8 @@ def lf_repeated_place(doc: DocumentContext) -> Iterator[EntityVote]:
 
 
 _RX_CAP_BEFORE = re.compile(rf"[{_UPPER}][^\W_]* $")
+_STRONG_PERSON_SOURCES = frozenset(("lf_person_after_title", "lf_person_after_marker", "lf_byline", "lf_full_name",
+                                    "lf_initial_name"))
 _RX_UNIT_NAME = _rx(rf"(?:{_alt(gz.ADMIN_UNITS + gz.NATURAL_UNITS)})\.? ?([{_UPPER}].*)")
 _RX_BRACKET_DEF = re.compile(rf" \(({_ABBR}(?: [{_UPPER}][^\W_]*)*)\)")
 

@@ -55,6 +55,7 @@ def test_gold_is_what_the_annotation_sources_build():
 @pytest.mark.parametrize(("annotations", "texts", "articles"), [
     ("annotations", "news_gov_unlabeled.jsonl.gz", 6),
     ("feed", "news_mixed_feed.jsonl.gz", 6),
+    ("dev", "news_mixed_feed.jsonl.gz", 12),
 ])
 def test_heldout_annotations_build_and_validate(annotations, texts, articles):
     """Every held-out mention list finds its mentions in the shared text, and the result validates."""

@@ -82,6 +82,10 @@ def test_lf_date_bare_day_leaves_the_time_word_out():
     assert spans(rules.lf_date_bare_day, "trong ba ngày từ 13-15/6") == [("13-15/6", DATE)]
     assert spans(rules.lf_date_bare_day, "đạt 3/4 số tỉnh") == []  # a fraction, no time word
     assert spans(rules.lf_date_bare_day, "tăng từ 1-6 điểm") == []  # a range of numbers
+    assert spans(rules.lf_date_bare_day, "đêm 15.5, Bảo đột nhập") == [("15.5", DATE)]
+    assert spans(rules.lf_date_bare_day, "từ 15.6 đến 30.6.") == [("15.6", DATE), ("30.6", DATE)]
+    assert spans(rules.lf_date_bare_day, "tăng từ 15.5 triệu") == []  # an amount
+    assert spans(rules.lf_date_bare_day, "từ 2.5%") == []
 
 
 def test_lf_date_month():
@@ -218,6 +222,22 @@ def test_underthesea_tables_are_read_without_importing_it():
 
 def test_lf_place_after_title():
     assert spans(rules.lf_place_after_title, "Thủ tướng Nhật Bản Shinzo Abe") == [("Nhật Bản", LOC)]
+    # a country that is also a given name, before a name
+    assert spans(rules.lf_place_after_title, "Bộ trưởng Quốc phòng Nga Sergei Shoigu") == [("Nga", LOC)]
+    assert spans(rules.lf_person_after_title, "Bộ trưởng Quốc phòng Nga Sergei Shoigu") == [("Sergei Shoigu", PER)]
+
+
+def test_transliterated_names_are_one_word():
+    """A hyphen before a lower-case letter joins a transliteration (``Xy-ri``); before a capital it does not."""
+    assert [(t, e) for t, e in entities("Các lực lượng Chính phủ Xy-ri tiến vào thành phố Rắc-ca và thủ đô Đa-mát.")
+            ] == [("Chính phủ Xy-ri", ORG), ("thành phố Rắc-ca", LOC), ("thủ đô Đa-mát", LOC)]
+    assert ("Hải Phòng", "LOC") in entities("Liên kết Hải Phòng-Quảng Ninh được đẩy mạnh.")
+
+
+def test_lf_initial_name():
+    assert spans(rules.lf_initial_name, "Ngoại trưởng X.La-vrốp và R. Tin-lơ-xơn điện đàm") == [
+        ("X.La-vrốp", PER), ("R. Tin-lơ-xơn", PER)]
+    assert spans(rules.lf_initial_name, "tại Q.Bình Thạnh") == []  # a district abbreviation
 
 
 # --- positions and persons ------------------------------------------------------------------------
@@ -279,6 +299,17 @@ def test_byline_lines_and_glued_dates():
 def test_byline_glued_after_the_last_sentence():
     found = entities("Tiêu đề\nMở đầu.\nCác địa phương cần chủ động triển khai. Ngọc Hân")
     assert ("Ngọc Hân", "PER") in found
+
+
+def test_given_name_after_the_full_name():
+    found = entities("Công an tạm giữ nghi phạm Phan Đình Bảo (26 tuổi). Sau khi gây án, Bảo đem vàng về nhà. "
+                     "Theo lời khai của Bảo, Thành phố sẽ xử lý.")
+    assert found.count(("Bảo", "PER")) == 2 and ("Thành", "PER") not in found
+    found = entities("Ông Nguyễn Đăng Chương, Cục trưởng, phát biểu. Ông Chương xin lỗi. Chương trình bị hủy.")
+    assert found.count(("Chương", "PER")) == 1  # after a marker only: "Chương trình" opens a sentence
+    found = entities("Ngoại trưởng X.La-vrốp đến Mát-xcơ-va. Ông La-vrốp nói.")
+    assert ("La-vrốp", "PER") in found
+    assert ("Anh", "PER") not in entities("Bà Nguyễn Thị Anh nói Anh sẽ tham gia.")  # a country too
 
 
 def test_repeated_names_and_defined_abbreviations():
