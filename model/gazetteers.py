@@ -863,6 +863,7 @@ Thị ủy
 Tỉnh đoàn
 Thành đoàn
 Tổng cục
+Tổng Cục
 Cục
 Chi cục
 Vụ
@@ -1210,6 +1211,8 @@ Vụ trưởng
 Chi cục trưởng
 Thống đốc
 Đại sứ
+Đặc phái viên
+Đặc sứ
 Tổng Lãnh sự
 Lãnh sự
 Người phát ngôn

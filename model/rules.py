@@ -430,6 +430,9 @@ def _org_name_end(sent: Sentence, offset: int, public: bool, need_name: bool, le
                 break  # a person's name follows the body
             if named and w in ("Bộ", "Sở") and i + 1 < len(sent.words) and _is_cap(sent.word(i + 1)):
                 break  # another body
+            if named and sent.text[:start].endswith((" và ", ", ")) and (
+                    _PUBLIC_HEAD_RX.match(sent.text, start) or _COMPANY_HEAD_RX.match(sent.text, start)):
+                break  # a list of bodies: "Tổng cục Năng lượng và Tập đoàn Điện lực Việt Nam"
             stop = _compound_end(sent, i)
             end, strong = sent.words[stop - 1][1], True
             joined = _RX_ABBR_JOIN.match(sent.text, end) if w.isupper() else None

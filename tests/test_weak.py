@@ -163,6 +163,12 @@ def test_lf_public_body(text, expected):
     assert [m for m, _ in spans(rules.lf_public_body, text)] == expected
 
 
+def test_a_list_of_bodies_is_not_one_name():
+    assert entities("Tổng cục Năng lượng và Tập đoàn Điện lực Việt Nam kiểm tra.") == [
+        ("Tổng cục Năng lượng", ORG), ("Tập đoàn Điện lực Việt Nam", ORG)]
+    assert entities("Sở Khoa học và Công nghệ họp.") == [("Sở Khoa học và Công nghệ", ORG)]
+
+
 def test_lf_company_leaves_the_locating_place_out():
     assert spans(rules.lf_company, "Công ty CP Thủy sản Bình An tỉnh Sóc Trăng") == [
         ("Công ty CP Thủy sản Bình An", ORG)]
