@@ -23,17 +23,23 @@ NEWS := ../shared/data/news_gov_unlabeled.jsonl.gz
 # With the unlabeled news beside the project, the tiny model also learns from 400 articles of silver
 # labels (the weak labeller's), 3 epochs; without it, from the seeds alone (30 epochs).
 ifneq ($(wildcard $(NEWS)),)
-TINY_SILVER := --set data.silver=runs/silver.jsonl --set data.silver_max_docs=400 --set training.epochs=3
+SILVER := runs/silver.jsonl
+TINY_SILVER := --set data.silver=$(SILVER) --set data.silver_max_docs=400 --set training.epochs=3
 endif
+# A half-written file never passes for a finished one.
+.DELETE_ON_ERROR:
+
+# Silver labels of the unlabeled news, made again whenever the rules change.
+runs/silver.jsonl: model/rules.py model/gazetteers.py $(VENV)/.installed
+	$(VNER) label $(NEWS) -o $@
 
 # The main job, offline: validate the gold seeds; build the tiny PhoBERT; weak-label the news (when it
 # is there); train the tiny config on the seeds (+ silver); evaluate with seqeval; export to ONNX
 # (parity-checked); tag an article with it and with the model shipped in the package; show the
 # tagged article.
-main: setup
+main: setup $(SILVER)
 	$(VNER) validate seeds/gold.jsonl
 	$(BIN)/python -m vner.training.tiny_phobert --corpus seeds --output runs/tiny-phobert
-	$(if $(TINY_SILVER),test -f runs/silver.jsonl || $(VNER) label $(NEWS) -o runs/silver.jsonl)
 	$(VNER) train --config configs/tiny.yaml $(TINY_SILVER)
 	$(VNER) evaluate --model runs/tiny --data seeds/gold.jsonl
 	$(VNER) tag $(ARTICLE) --model runs/tiny/onnx -o runs/tagged-tiny.jsonl
@@ -50,8 +56,7 @@ browser:
 # The model shipped in the package, rebuilt from scratch (about 2.5 hours on 2 cores): silver labels of
 # the unlabeled news, MLM pretraining of a small PhoBERT on the same news (two stages: 2,500 steps, then
 # 2,000 more with a fresh schedule), fine-tuning, INT8 export.
-default-model: setup
-	test -f runs/silver.jsonl || $(VNER) label $(NEWS) -o runs/silver.jsonl
+default-model: setup runs/silver.jsonl
 	test -f runs/pretrained/pretrain_summary.json || $(BIN)/python -m vner.training.pretrain --corpus $(NEWS) \
 		--output runs/pretrained --steps 2500 --vocab-size 8000
 	test -f runs/pretrained-2/pretrain_summary.json || $(BIN)/python -m vner.training.pretrain --corpus $(NEWS) \

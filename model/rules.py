@@ -1502,6 +1502,10 @@ def rf_title_construction(ctx: RelationContext) -> Iterator[RelationVote]:
                     ctx.between(m[k - 1], m[k]) in (" ", "  "):
                 chain[:0] = [k - 1, k]
                 k -= 2
+            elif m[k].type == ORG and k >= 2 and m[k - 1].type == ORG and m[k - 2].type == POS and \
+                    ctx.between(m[k - 1], m[k]) == " của " and ctx.between(m[k - 2], m[k - 1]) in (" ", "  "):
+                chain[:0] = [k - 2, k - 1, k]  # "Chủ nhiệm Ủy ban Pháp luật của Quốc hội Nguyễn Văn A"
+                k -= 3
             elif m[k].type == POS:
                 chain[:0] = [k]
                 k -= 1
@@ -1529,14 +1533,21 @@ def rf_title_construction(ctx: RelationContext) -> Iterator[RelationVote]:
                     owner.setdefault(k, p)
                     prev = k
                     k += 1
+                    if k < n and m[k].type == ORG and m[prev].type == ORG and ctx.between(m[prev], m[k]) == " của ":
+                        owner.setdefault(k, p)  # "…, Ủy viên Ủy ban Pháp luật của Quốc hội"
+                        prev = k
+                        k += 1
                 continue
             break
     for t, p in owner.items():
         if m[t].type == POS:
             yield p, t, RelationType.HAS_POSITION
         elif m[t].type == ORG:
-            # only a body written right after one of the person's titles
+            # only a body written right after one of the person's titles, or after that body and "của"
             if t > 0 and m[t - 1].type == POS and owner.get(t - 1) == p:
+                yield p, t, RelationType.AFFILIATED_WITH
+            elif t > 1 and m[t - 1].type == ORG and m[t - 2].type == POS and owner.get(t - 1) == p and \
+                    owner.get(t - 2) == p and ctx.between(m[t - 1], m[t]) == " của ":
                 yield p, t, RelationType.AFFILIATED_WITH
 
 
@@ -1754,8 +1765,8 @@ _LOCATED_GLUE = re.compile(r"^\s+(?:tại|ở|thuộc|đặt tại|nằm ở|n�
 
 @relation_lf(accuracy=0.85)
 def rf_located_in(ctx: RelationContext) -> Iterator[RelationVote]:
-    """``X (Y)`` with Y a place, ``X tại/thuộc Y``, ``X đặt tại Y``, ``xã A, huyện B`` and a
-    company followed by its place → located_in.
+    """``X (Y)`` with Y a place, ``X tại/thuộc Y``, ``X đặt tại Y``, ``xã A, huyện B``, ``xã A
+    (huyện B, tỉnh C)`` and a company followed by its place → located_in.
 
     ``vịnh Lan Hạ (Hải Phòng)``; ``Trung tâm … tại Vùng Đồng bằng sông Hồng đặt tại TP. Hải
     Phòng`` (both for the centre); ``Công ty CP TM Mộc Hóa tỉnh Long An``.
@@ -1769,6 +1780,9 @@ def rf_located_in(ctx: RelationContext) -> Iterator[RelationVote]:
         glue = ctx.between(x, y)
         if glue in (" (", "(") and text[y.end : y.end + 1] == ")":
             yield k, k + 1, RelationType.LOCATED_IN
+        elif glue in (" (", "(") and text[y.end : y.end + 2] == ", " and x.type == LOC and \
+                _admin_rank(text[x.start : x.end]) < _admin_rank(text[y.start : y.end]) < 9:
+            yield k, k + 1, RelationType.LOCATED_IN  # "xã Ngọc Phái (huyện Chợ Đồn, tỉnh Bắc Kạn)"
         elif _LOCATED_GLUE.match(glue) and not (x.type == ORG and "thuộc" in glue):
             if "đặt tại" in glue and k > 0 and _LOCATED_GLUE.match(ctx.between(m[k - 1], x)):
                 continue  # "X tại Y đặt tại Z": Z locates X, not Y
@@ -1815,8 +1829,9 @@ _ABBR_ONLY = re.compile(rf"[^\W_]+|[{_UPPER}\d&.+\-–]+(?: [{_UPPER}\d&.+\-–]
 
 @relation_lf(accuracy=0.8)
 def rf_part_of(ctx: RelationContext) -> Iterator[RelationVote]:
-    """``A - B`` (bodies joined by a dash), ``A thuộc/trực thuộc B``, ``A (B)``, and ``Vụ X Bộ Y``
-    → part_of. ``Phòng KHTH - SCT``; ``Vụ Kế hoạch (Bộ Công Thương)``."""
+    """``A - B`` (bodies joined by a dash), ``A thuộc/trực thuộc/của B`` (B no company), ``A (B)``,
+    and ``Vụ X Bộ Y`` → part_of. ``Phòng KHTH - SCT``; ``Vụ Kế hoạch (Bộ Công Thương)``; ``Ủy ban
+    Pháp luật của Quốc hội``."""
     m = ctx.mentions
     for k in range(len(m) - 1):
         a, b = m[k], m[k + 1]
@@ -1828,8 +1843,8 @@ def rf_part_of(ctx: RelationContext) -> Iterator[RelationVote]:
                     r"\s*[-–]\s*", ctx.between(b, m[k + 2]))):
                 continue  # a list of partners
             yield k, k + 1, RelationType.PART_OF
-        elif re.fullmatch(r"\s+(?:trực thuộc|thuộc)\s+", glue):
-            yield k, k + 1, RelationType.PART_OF
+        elif re.fullmatch(r"\s+(?:trực thuộc|thuộc|của)\s+", glue) and not _is_company(ctx.text[b.start : b.end]):
+            yield k, k + 1, RelationType.PART_OF  # "Ủy ban Pháp luật của Quốc hội"
         elif glue == " (" and ctx.text[b.end : b.end + 1] == ")" and \
                 not _ABBR_ONLY.fullmatch(ctx.text[b.start : b.end]):
             yield k, k + 1, RelationType.PART_OF  # "Cục Cảnh sát Giao thông (Bộ Công an)"; not "(EVN)"

@@ -386,6 +386,15 @@ def test_rf_title_construction_before_and_after_the_name():
     found = rel(rules.rf_title_construction, text, [("Trần Văn Nam", PER), ("Phó Giám đốc", POS),
                                                    ("Sở Tài chính", ORG), ("Giám đốc", POS), ("Kho bạc tỉnh", ORG)])
     assert ("Trần Văn Nam", R.AFFILIATED_WITH, "Kho bạc tỉnh") in found and len(found) == 4
+    # a body "của" a body: the person belongs to both, before or after the name
+    text = "Chủ nhiệm Ủy ban Pháp luật của Quốc hội Phan Xuân Dũng; Lê Văn B, Ủy viên Ủy ban Kinh tế của Quốc hội"
+    found = rel(rules.rf_title_construction, text, [
+        ("Chủ nhiệm", POS), ("Ủy ban Pháp luật", ORG), ("Quốc hội", ORG), ("Phan Xuân Dũng", PER),
+        ("Lê Văn B", PER), ("Ủy viên", POS), ("Ủy ban Kinh tế", ORG), ("Quốc hội", ORG)])
+    assert found == {("Phan Xuân Dũng", R.HAS_POSITION, "Chủ nhiệm"), ("Phan Xuân Dũng", R.AFFILIATED_WITH,
+                                                                      "Ủy ban Pháp luật"),
+                     ("Phan Xuân Dũng", R.AFFILIATED_WITH, "Quốc hội"), ("Lê Văn B", R.HAS_POSITION, "Ủy viên"),
+                     ("Lê Văn B", R.AFFILIATED_WITH, "Ủy ban Kinh tế"), ("Lê Văn B", R.AFFILIATED_WITH, "Quốc hội")}
 
 
 def test_rf_title_construction_title_with_a_place_and_separate_people():
@@ -443,6 +452,9 @@ def test_rf_located_in():
         ("xã Hòa Bắc", R.LOCATED_IN, "huyện Hòa Vang"), ("cầu Rồng", R.LOCATED_IN, "Đà Nẵng"),
         ("Công ty CP Mía đường Sơn La", R.LOCATED_IN, "tỉnh Sơn La")}
     assert rel(rules.rf_located_in, "người Việt Nam tại Nhật Bản", [("Việt Nam", LOC), ("Nhật Bản", LOC)]) == set()
+    text = "xã Ngọc Phái (huyện Chợ Đồn, tỉnh Bắc Kạn)"
+    assert rel(rules.rf_located_in, text, [("xã Ngọc Phái", LOC), ("huyện Chợ Đồn", LOC), ("tỉnh Bắc Kạn", LOC)]) == {
+        ("xã Ngọc Phái", R.LOCATED_IN, "huyện Chợ Đồn"), ("huyện Chợ Đồn", R.LOCATED_IN, "tỉnh Bắc Kạn")}
 
 
 def test_rf_part_of():
@@ -452,6 +464,8 @@ def test_rf_part_of():
         ("Cục Thú y", R.PART_OF, "Bộ NN-PTNT")}
     assert rel(rules.rf_part_of, "Tập đoàn Điện lực Việt Nam (EVN)", [("Tập đoàn Điện lực Việt Nam", ORG),
                                                                      ("EVN", ORG)]) == set()  # an alias
+    assert rel(rules.rf_part_of, "Ủy ban Pháp luật của Quốc hội", [("Ủy ban Pháp luật", ORG), ("Quốc hội", ORG)]) == {
+        ("Ủy ban Pháp luật", R.PART_OF, "Quốc hội")}
 
 
 # --- the labeller end to end ----------------------------------------------------------------------
