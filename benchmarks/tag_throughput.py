@@ -135,13 +135,14 @@ def bench_model(name: str, torch_dir: Path, serving_dir: Path, per_tensor_dir: P
     from vner.training.evaluate import TorchPredictor
 
     print(f"\n== {name}")
-    int8 = Tagger(serving_dir, precision="int8")
+    # the model alone in every row but the last, whatever the model's config says about rules
+    int8 = Tagger(serving_dir, precision="int8", rules=False)
     tokens = count_tokens(int8, texts)
     runtimes = {
-        "pytorch fp32": TorchPredictor.from_directory(torch_dir),
-        "onnx fp32": Tagger(serving_dir, precision="fp32"),
+        "pytorch fp32": TorchPredictor.from_directory(torch_dir, rules=False),
+        "onnx fp32": Tagger(serving_dir, precision="fp32", rules=False),
         "onnx int8": int8,
-        "int8 per-tensor": Tagger(per_tensor_dir, precision="int8"),
+        "int8 per-tensor": Tagger(per_tensor_dir, precision="int8", rules=False),
         "int8 + rules": Tagger(serving_dir, precision="int8", rules=True),
     }
     results = {}
