@@ -515,13 +515,11 @@ _RX_DAY_WORD_DATE = _rx(
     rf"|(?<![\d/.\-]){_DAY_WORD}(?:\d{{1,2}}(?: và | - |-|–| – |, ))?\d{{1,2}}\.\d{{1,2}}(?![\d/]|\.\d|-\d)"
     rf"|(?<![\d/.\-]){_DAY_WORD}\d{{1,2}} tháng \d{{1,2}}(?: năm {_YEAR})?(?!\d)"
 )
-_QUANTITY_WORDS = ("triệu", "tỷ", "tỉ", "nghìn", "ngàn", "đồng", "USD", "%", "người", "ha", "km", "m", "tấn", "lần",
-                   "kg", "độ", "điểm")
 _DAY_CONTEXT = ("sáng", "chiều", "tối", "trưa", "đêm", "rạng sáng", "từ", "đến", "tới", "trước", "sau", "vào",
                 "hôm", "qua", "đầu", "cuối", "giữa", "dịp", "hết", "ngày")
 _RX_BARE_DAY_MONTH = _rx(
     rf"(?i:(?<!{_L})(?:{_alt(_DAY_CONTEXT)})) (\d{{1,2}}(?:-| - |–)?\d{{0,2}}/\d{{1,2}}|\d{{1,2}}-\d{{1,2}}"
-    rf"|\d{{1,2}}\.\d{{1,2}}(?!\d|[.,]\d| ?(?:{_alt(_QUANTITY_WORDS)})(?!{_L})))"
+    rf"|\d{{1,2}}\.\d{{1,2}}(?!\d|[.,]\d))"
     rf"(?![\d/]|-\d)"
 )
 _RX_MONTH = _rx(
@@ -579,6 +577,8 @@ def lf_date_bare_day(sent: Sentence) -> Iterator[EntityVote]:
         if m.group(1).count("-") == 1 and "/" not in m.group(1) and not m.group(0).lower().startswith(
                 ("sáng", "chiều", "tối", "trưa", "đêm", "rạng", "hôm", "ngày")):
             continue  # "từ 1-6" alone is too often a range of numbers
+        if "." in m.group(1) and _RX_QUANTITY.match(sent.text, m.end(1)):
+            continue  # "từ 15.5 triệu" is an amount
         if _valid_day_month(m.group(1)):
             yield m.start(1), m.end(1), DATE
 
@@ -1843,8 +1843,9 @@ def rf_part_of(ctx: RelationContext) -> Iterator[RelationVote]:
                     r"\s*[-–]\s*", ctx.between(b, m[k + 2]))):
                 continue  # a list of partners
             yield k, k + 1, RelationType.PART_OF
-        elif re.fullmatch(r"\s+(?:trực thuộc|thuộc|của)\s+", glue) and not _is_company(ctx.text[b.start : b.end]):
-            yield k, k + 1, RelationType.PART_OF  # "Ủy ban Pháp luật của Quốc hội"
+        elif re.fullmatch(r"\s+(?:trực thuộc|thuộc)\s+", glue) or (
+                glue == " của " and not _is_company(ctx.text[b.start : b.end])):
+            yield k, k + 1, RelationType.PART_OF  # "… của Quốc hội"; "cổ phần của Công ty X" is ownership
         elif glue == " (" and ctx.text[b.end : b.end + 1] == ")" and \
                 not _ABBR_ONLY.fullmatch(ctx.text[b.start : b.end]):
             yield k, k + 1, RelationType.PART_OF  # "Cục Cảnh sát Giao thông (Bộ Công an)"; not "(EVN)"

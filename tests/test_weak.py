@@ -466,6 +466,8 @@ def test_rf_part_of():
                                                                      ("EVN", ORG)]) == set()  # an alias
     assert rel(rules.rf_part_of, "Ủy ban Pháp luật của Quốc hội", [("Ủy ban Pháp luật", ORG), ("Quốc hội", ORG)]) == {
         ("Ủy ban Pháp luật", R.PART_OF, "Quốc hội")}
+    assert rel(rules.rf_part_of, "Nhà máy Z thuộc Công ty Y", [("Nhà máy Z", ORG), ("Công ty Y", ORG)]) == {
+        ("Nhà máy Z", R.PART_OF, "Công ty Y")}
 
 
 # --- the labeller end to end ----------------------------------------------------------------------
