@@ -29,3 +29,21 @@ def test_bad_usage_exits_2():
 def test_console_script_runs_as_module():
     done = subprocess.run([sys.executable, "-m", "vner", "--version"], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.startswith("vner ")
+
+
+def test_outputs_into_a_new_folder_make_the_folder(tmp_path):
+    """``-o`` into a folder that does not exist yet creates it, for labelling, tagging and the reports."""
+    article = tmp_path / "a.txt"
+    article.write_text("Ngày 2/3/2018, UBND tỉnh Quảng Ninh ban hành Kế hoạch số 45/KH-UBND.", encoding="utf-8")
+    silver = tmp_path / "new" / "silver" / "out.jsonl"
+    assert main(["label", str(article), "-o", str(silver), "--no-progress"]) == 0
+    assert silver.exists()
+    page = tmp_path / "pages" / "show.html"
+    assert main(["show", str(silver), "-o", str(page)]) == 0
+    assert page.read_text(encoding="utf-8").startswith("<!")
+    report = tmp_path / "reports" / "weak.json"
+    assert main(["evaluate", "--labeller", "weak", "--data", str(silver), "--json", str(report)]) == 0
+    assert report.exists()
+    tagged = tmp_path / "tagged" / "out.jsonl"
+    assert main(["tag", str(article), "-o", str(tagged), "--quiet"]) == 0
+    assert tagged.read_text(encoding="utf-8").count("\n") == 1

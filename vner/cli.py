@@ -24,6 +24,16 @@ RULES_HELP = ("run the rule-based labeller beside the model, keeping its entitie
               "model's where it is silent (default: as the model's config says)")
 
 
+def _ready(path: str | None) -> str | None:
+    """``path``, with its folder made first if missing, so that ``-o runs/new/out.jsonl`` just works
+    (``None`` and ``-``, stdout, are left alone)."""
+    if path and path != "-":
+        from pathlib import Path
+
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from vner.model.validate import validate_file
 
@@ -48,7 +58,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_convert(args: argparse.Namespace) -> int:
     from vner.model.formats import convert
 
-    count = convert(args.input, args.output, args.source_format, args.target_format)
+    count = convert(args.input, _ready(args.output), args.source_format, args.target_format)
     print(f"converted {count} document(s) to {args.output}", file=sys.stderr)
     return EXIT_OK
 
@@ -92,7 +102,7 @@ def _cmd_cv(args: argparse.Namespace) -> int:
     summary = cross_validate(config, args.output, progress=not args.quiet)
     print(format_cv(summary))
     if args.json:
-        with open(args.json, "w", encoding="utf-8") as handle:
+        with open(_ready(args.json), "w", encoding="utf-8") as handle:
             json.dump(summary, handle, indent=2)
     return EXIT_OK
 
@@ -125,7 +135,7 @@ def _cmd_tag_ray(args: argparse.Namespace) -> int:
     try:
         from vner.serving.ray_engine import tag_inputs_ray
 
-        summary = tag_inputs_ray(args.inputs, args.output, model=args.model, precision=args.precision,
+        summary = tag_inputs_ray(args.inputs, _ready(args.output), model=args.model, precision=args.precision,
                                  actors=args.actors, threads=args.threads, batch_size=args.batch_size,
                                  shard_format=args.shard_format, fmt=args.format, address=args.ray_address,
                                  progress=not args.quiet, rules=args.rules)
@@ -150,7 +160,8 @@ def _cmd_tag(args: argparse.Namespace) -> int:
 
     options = dict(model=args.model, precision=args.precision, workers=args.workers, batch_size=args.batch_size,
                    threads=args.threads, rules=args.rules, progress=not args.quiet)
-    summary = tag_inputs(args.inputs, args.output, resume=args.resume, fmt=args.format, state=args.state, **options)
+    summary = tag_inputs(args.inputs, _ready(args.output), resume=args.resume, fmt=args.format, state=args.state,
+                         **options)
     print(summary, file=sys.stderr)
     return EXIT_OK
 
@@ -163,7 +174,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
     if args.limit:
         docs = docs[: args.limit]
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as handle:
+        with open(_ready(args.output), "w", encoding="utf-8") as handle:
             handle.write(render_html(docs, title=args.title or str(args.input)))
         print(f"wrote {len(docs)} document(s) to {args.output}", file=sys.stderr)
     else:
@@ -175,7 +186,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
 def _cmd_label(args: argparse.Namespace) -> int:
     from vner.training.weak import label_inputs
 
-    summary = label_inputs(args.inputs, args.output, progress=not args.no_progress)
+    summary = label_inputs(args.inputs, _ready(args.output), progress=not args.no_progress)
     print(f"labelled {summary} -> {args.output}", file=sys.stderr)
     if summary.documents and summary.errors == summary.documents:
         return EXIT_FAILURE  # nothing could be labelled
@@ -209,7 +220,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     print(f"{name} on {args.data}\n")
     print(report_text)
     if args.json:
-        with open(args.json, "w", encoding="utf-8") as handle:
+        with open(_ready(args.json), "w", encoding="utf-8") as handle:
             json.dump({"evaluated": name, "data": str(args.data), **figures}, handle, ensure_ascii=False, indent=2)
             handle.write("\n")
         print(f"wrote {args.json}", file=sys.stderr)
@@ -220,7 +231,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         from vner.training.report import render_report
 
         page = render_report(list(read_jsonl(args.data)), predicted, title=f"{name} on {args.data}")
-        Path(args.html).write_text(page, encoding="utf-8")
+        Path(_ready(args.html)).write_text(page, encoding="utf-8")
         print(f"wrote {args.html}", file=sys.stderr)
     return EXIT_OK
 
