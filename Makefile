@@ -31,7 +31,6 @@ endif
 
 # Silver labels of the unlabeled news, made again whenever the rules change.
 runs/silver.jsonl: model/rules.py model/gazetteers.py $(VENV)/.installed
-	mkdir -p $(@D)
 	$(VNER) label $(NEWS) -o $@
 
 # The main job, offline: validate the gold seeds; build the tiny PhoBERT; weak-label the news (when it
