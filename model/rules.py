@@ -57,8 +57,9 @@ _UPPER = "".join(c for c in map(chr, range(0x41, 0x1F00)) if c.isalpha() and c.i
 _LOWER = "".join(c for c in map(chr, range(0x61, 0x1F00)) if c.isalpha() and c.islower())
 _L = r"[^\W\d_]"  # one letter
 _CAPW = rf"[{_UPPER}][^\W_]*"  # a capitalised word (may hold digits: Km3)
-# A word; a hyphen followed by a lower-case letter joins a transliterated name: ``Xy-ri``, ``La-vrốp``.
-_WORD = re.compile(rf"[^\W_]+(?:-(?=[{_LOWER}])[^\W_]+)*")
+# A hyphen followed by a lower-case letter joins the syllables of a transliterated name: ``Xy-ri``, ``La-vrốp``.
+_HYPHEN_SYLLABLE = rf"-[{_LOWER}][^\W_]*"
+_WORD = re.compile(rf"[^\W_]+(?:{_HYPHEN_SYLLABLE})*")
 _EDGE_L = rf"(?<!{_L})"  # no letter just before
 _EDGE_R = rf"(?!{_L})"  # no letter just after
 
@@ -1186,7 +1187,7 @@ def lf_full_name(sent: Sentence) -> Iterator[EntityVote]:
         i += 1
 
 
-_TRANSLITERATED = rf"[{_UPPER}][^\W_]*(?:-[{_LOWER}][^\W_]*)+"  # La-vrốp, Tin-lơ-xơn
+_TRANSLITERATED = rf"[{_UPPER}][^\W_]*(?:{_HYPHEN_SYLLABLE})+"  # La-vrốp, Tin-lơ-xơn
 _RX_INITIAL_NAME = re.compile(rf"(?<![^\W_.])[{_UPPER}]\. ?{_TRANSLITERATED}(?: {_TRANSLITERATED})*(?![^\W_])")
 
 
