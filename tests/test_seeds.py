@@ -71,3 +71,31 @@ def test_heldout_annotations_build_and_validate(annotations, texts, articles):
         doc = build_gold.build_document(source.stem, docs[source.stem].text,
                                         source.read_text(encoding="utf-8").splitlines())
         assert doc.entities and check_document(doc) == []
+
+
+def word_shingles(text: str, size: int = 8) -> set[tuple[str, ...]]:
+    words = text.split()
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def test_default_model_never_trains_on_a_heldout_article_or_a_near_copy_of_one():
+    """configs/default.yaml leaves out of its silver every held-out and dev article, and every article
+    of the shared news that repeats a fifth of one of them (the crawl holds reposts of the same story)."""
+    from vner.model.document import read_jsonl
+    from vner.training.config import load_config
+
+    excluded = set(load_config(REPO / "configs" / "default.yaml").data.exclude_ids)
+    heldout = {p.stem for folder in ("annotations", "feed", "dev") for p in (REPO / "heldout" / folder).glob("*.tsv")}
+    assert heldout <= excluded
+    news = [doc for name in ("news_gov_unlabeled.jsonl.gz", "news_mixed_feed.jsonl.gz")
+            for doc in read_jsonl(SHARED / "data" / name)]
+    shingles = {doc.id: word_shingles(doc.text) for doc in news if doc.id in heldout}
+    copies = set()
+    for doc in news:
+        if doc.id in excluded:
+            continue
+        own = word_shingles(doc.text)
+        for heldout_id, theirs in shingles.items():
+            if own and len(own & theirs) > 0.2 * min(len(own), len(theirs)):
+                copies.add((doc.id, heldout_id))
+    assert copies == set()
