@@ -80,7 +80,8 @@ def word_shingles(text: str, size: int = 8) -> set[tuple[str, ...]]:
 
 def test_default_model_never_trains_on_a_heldout_article_or_a_near_copy_of_one():
     """configs/default.yaml leaves out of its silver every held-out and dev article, and every article
-    of the shared news that repeats a fifth of one of them (the crawl holds reposts of the same story)."""
+    of the shared news that shares more than a fifth of the shorter one's 8-word runs with one of them
+    (the crawl holds reposts of the same story)."""
     from vner.model.document import read_jsonl
     from vner.training.config import load_config
 
