@@ -3,7 +3,7 @@
 A config has four sections; every key has a default except ``model.encoder``::
 
     model:    {encoder, segmenter, max_length, dropout, relation_type_dim}
-    data:     {gold, silver, silver_weight, dev, dev_fraction, silver_max_docs}
+    data:     {gold, silver, silver_weight, silver_names_unknown, dev, dev_fraction, silver_max_docs}
     training: {epochs, max_steps, batch_size, learning_rate, head_learning_rate, ...}
     output:   {dir, export_onnx, int8}
 """
@@ -40,6 +40,9 @@ class DataSection:
     gold: str | None = "seeds/gold.jsonl"  # null: train on silver only (to score on the seeds as unseen)
     silver: str | None = None  # weak labels made by `vner label`
     silver_weight: float = 0.5  # loss weight of silver windows relative to gold
+    # Silver words the labeller left untyped that look like names (capitalised, not opening a sentence or
+    # a quote) carry no tag loss: the rules' silence there is not evidence of O.
+    silver_names_unknown: bool = False
     silver_max_docs: int | None = None
     dev: str | None = None  # a dev file; without one, dev_fraction of the gold documents
     dev_fraction: float = 0.2

@@ -1,7 +1,7 @@
 """Training examples: annotated documents → windows with tag labels and relation pairs.
 
 Each window is one example: ``input_ids``, a label per subword (the word's tag on
-its first subword, -100 elsewhere), and the candidate entity pairs whose head the
+its first subword, -100 elsewhere and on words whose tag is unknown), and the candidate entity pairs whose head the
 window owns, with their relation label (or ``none``). Tokenised examples are
 cached as a Hugging Face ``datasets`` dataset on disk.
 """
@@ -13,13 +13,14 @@ import json
 import logging
 import random
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from vner.model.decode import ENTITY_TYPE_IDS, WordSubwordsFn, candidate_pairs, owning_windows
 from vner.model.document import Document
-from vner.model.pipeline import make_windows, prepare_text, word_tags
+from vner.model.pipeline import PreparedText, make_windows, prepare_text, word_tags
 from vner.model.schema import BIO_TAGS, NO_RELATION, RELATION_LABELS, RELATION_SIGNATURES, RelationType
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,37 @@ IGNORE = -100
 TAG_IDS = {tag: i for i, tag in enumerate(BIO_TAGS)}
 RELATION_IDS = {label: i for i, label in enumerate(RELATION_LABELS)}
 DATA_VERSION = "1"  # bump when the example format changes, to invalidate caches
+# A capitalised word after one of these opens a clause (a quote, a list item), like a sentence's first word.
+CLAUSE_OPENERS = frozenset(':;"“”‘’\'…-–—•*')
+
+
+@dataclass(frozen=True)
+class ExampleSource:
+    """Documents to make training windows of, with their loss weight.
+
+    ``names_unknown``: the documents' untagged words that look like names carry no tag
+    loss (:func:`untagged_name_words`), for labels that abstain rather than say ``O``.
+    """
+
+    documents: Sequence[Document]
+    weight: float = 1.0
+    names_unknown: bool = False
+
+
+def untagged_name_words(prepared: PreparedText, tags: Sequence[str]) -> list[int]:
+    """The words tagged ``O`` that look like part of a name: capitalised, and neither first in their
+    sentence nor right after a clause opener (a colon, a quote, a dash)."""
+    found = []
+    for index, tag in enumerate(tags):
+        if tag != "O" or not prepared.text[prepared.words[index][0]].isupper():
+            continue
+        if index == 0 or prepared.word_sentence[index - 1] != prepared.word_sentence[index]:
+            continue
+        before = prepared.words[index - 1]
+        if prepared.text[before[1] - 1] in CLAUSE_OPENERS:
+            continue
+        found.append(index)
+    return found
 
 
 def _gold_relations(doc: Document, index: dict[str, int]) -> dict[tuple[int, int], str]:
@@ -50,14 +82,19 @@ def document_examples(
     segmenter: str,
     max_length: int,
     weight: float = 1.0,
+    names_unknown: bool = False,
 ) -> tuple[list[dict], int]:
-    """The training windows of one document, and how many words were split at entity edges."""
+    """The training windows of one document, and how many words were split at entity edges.
+
+    With ``names_unknown`` the words of :func:`untagged_name_words` get no tag label.
+    """
     entities = sorted(doc.entities, key=lambda e: e.start)
     doc = Document(doc.id, doc.text, entities, doc.relations)
     prepared = prepare_text(doc.text, segmenter, cuts=[o for e in entities for o in (e.start, e.end)])
     if not prepared.words:
         return [], 0
     tags = word_tags(prepared, entities)
+    unknown = set(untagged_name_words(prepared, tags)) if names_unknown else set()
     word_start = {start: i for i, (start, _) in enumerate(prepared.words)}
     first_words = [word_start[prepared.normalized.from_original(e.start, e.end)[0]] for e in entities]
     relations = _gold_relations(doc, {e.id: i for i, e in enumerate(entities)})
@@ -79,7 +116,8 @@ def document_examples(
         first = window.first_subwords()
         labels = [IGNORE] * len(window.input_ids)
         for word, position in first.items():
-            labels[position] = TAG_IDS[tags[word]]
+            if word not in unknown:
+                labels[position] = TAG_IDS[tags[word]]
         heads, tails, head_types, tail_types, pair_labels = [], [], [], [], []
         for head, tail in pairs_by_window.get(index, []):
             if first_words[tail] in first:
@@ -113,7 +151,7 @@ def _fingerprint(parts: Iterable[str]) -> str:
 
 
 def build_dataset(
-    sources: Sequence[tuple[Sequence[Document], float]],
+    sources: Sequence[ExampleSource],
     word_subwords: WordSubwordsFn,
     *,
     tokenizer_fingerprint: str,
@@ -124,7 +162,7 @@ def build_dataset(
     cache_dir: str | Path | None = None,
     progress: bool = False,
 ):
-    """A ``datasets.Dataset`` of the windows of every (documents, weight) source.
+    """A ``datasets.Dataset`` of the windows of every source.
 
     With ``cache_dir`` the tokenised dataset is saved there under a fingerprint of
     the documents, the tokenizer and the settings, and reused on the next run.
@@ -134,7 +172,7 @@ def build_dataset(
 
     fingerprint = _fingerprint(
         [DATA_VERSION, tokenizer_fingerprint, segmenter, str(max_length)]
-        + [f"{weight}:{doc.to_json()}" for docs, weight in sources for doc in docs]
+        + [f"{source.weight}:{source.names_unknown}:{doc.to_json()}" for source in sources for doc in source.documents]
     )
     cached = Path(cache_dir) / f"examples-{fingerprint}" if cache_dir else None
     if cached is not None and cached.exists():
@@ -142,13 +180,13 @@ def build_dataset(
         return datasets.load_from_disk(str(cached))
 
     examples, split_words = [], 0
-    total = sum(len(docs) for docs, _ in sources)
+    total = sum(len(source.documents) for source in sources)
     with tqdm(total=total, desc="tokenising", unit="doc", disable=not progress) as bar:
-        for docs, weight in sources:
-            for doc in docs:
+        for source in sources:
+            for doc in source.documents:
                 doc_examples, splits = document_examples(
-                    doc, word_subwords, bos_id=bos_id, eos_id=eos_id,
-                    segmenter=segmenter, max_length=max_length, weight=weight,
+                    doc, word_subwords, bos_id=bos_id, eos_id=eos_id, segmenter=segmenter,
+                    max_length=max_length, weight=source.weight, names_unknown=source.names_unknown,
                 )
                 examples.extend(doc_examples)
                 split_words += splits

@@ -28,7 +28,7 @@ from vner.model.document import Document, read_jsonl
 from vner.model.schema import ENTITY_TYPES, RELATION_TYPES
 from vner.model.subwords import BOS, EOS, PAD, SPECIAL_IDS, TOKENIZER_FILE, load_tokenizer, save_tokenizer
 from vner.training.config import ConfigError, TrainConfig
-from vner.training.data import build_dataset, collate, split_dev
+from vner.training.data import ExampleSource, build_dataset, collate, split_dev
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +193,8 @@ def train(config: TrainConfig, *, resume: bool = False, progress: bool = True) -
     # The main process tokenises and writes the cache; the others then read it instead of tokenising again.
     with accelerator.main_process_first():
         dataset = build_dataset(
-            [(train_docs, 1.0), (silver_docs, config.data.silver_weight)],
+            [ExampleSource(train_docs),
+             ExampleSource(silver_docs, config.data.silver_weight, config.data.silver_names_unknown)],
             lambda forms: word_subword_ids(tokenizer, forms),
             tokenizer_fingerprint=(encoder_dir / TOKENIZER_FILE).read_text(encoding="utf-8")
             if (encoder_dir / TOKENIZER_FILE).exists() else str(encoder_dir),
