@@ -1,9 +1,9 @@
 """Training examples: annotated documents → windows with tag labels and relation pairs.
 
 Each window is one example: ``input_ids``, a label per subword (the word's tag on
-its first subword, -100 elsewhere and on words whose tag is unknown), and the candidate entity pairs whose head the
-window owns, with their relation label (or ``none``). Tokenised examples are
-cached as a Hugging Face ``datasets`` dataset on disk.
+its first subword; -100 elsewhere, and on words whose tag is unknown), and the
+candidate entity pairs whose head the window owns, with their relation label (or
+``none``). Tokenised examples are cached as a Hugging Face ``datasets`` dataset on disk.
 """
 
 from __future__ import annotations
