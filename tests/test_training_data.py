@@ -6,6 +6,7 @@ from vner.model.pipeline import prepare_text, word_tags
 from vner.training.data import IGNORE, TAG_IDS, document_examples, untagged_name_words
 
 TEXT = ('Ông Lại Hoa làm việc tại Tasco ở tỉnh Quảng Bình. Theo ông, trạm Quán Hàu: "Trạm thu phí đã dừng".')
+ENTITIES = [mention(TEXT, "e1", "LOC", "tỉnh Quảng Bình")]  # what the weak labeller typed
 
 
 def words_of(prepared, indices):
@@ -18,23 +19,21 @@ def one_word_ids(forms):
 
 
 def test_untagged_name_words_are_capitalised_words_inside_a_clause():
-    entities = [mention(TEXT, "e1", "LOC", "tỉnh Quảng Bình")]
     prepared = prepare_text(TEXT, "pyvi")
-    tags = word_tags(prepared, entities)
+    tags = word_tags(prepared, ENTITIES)
     found = words_of(prepared, untagged_name_words(prepared, tags))
     # Tagged words, sentence openers ("Ông", "Theo") and a word after a colon or quote ("Trạm") stay O.
     assert found == ["Lại", "Hoa", "Tasco", "Quán", "Hàu"]
 
 
 def test_weak_examples_leave_untagged_names_without_a_label():
-    entities = [mention(TEXT, "e1", "LOC", "tỉnh Quảng Bình")]
-    doc = Document("d1", TEXT, entities, [])
+    doc = Document("d1", TEXT, ENTITIES, [])
     settings = {"bos_id": 0, "eos_id": 2, "segmenter": "pyvi", "max_length": 256}
     (strict,), _ = document_examples(doc, one_word_ids, **settings)
     (partial,), _ = document_examples(doc, one_word_ids, names_unknown=True, **settings)
 
     prepared = prepare_text(TEXT, "pyvi")
-    unknown = {i + 1 for i in untagged_name_words(prepared, word_tags(prepared, entities))}  # after <s>
+    unknown = {i + 1 for i in untagged_name_words(prepared, word_tags(prepared, ENTITIES))}  # after <s>
     assert len(unknown) == 5
     for position, (strict_label, partial_label) in enumerate(zip(strict["labels"], partial["labels"])):
         if position in unknown:
@@ -50,7 +49,7 @@ def test_the_config_flag_reaches_the_cached_examples(tmp_path):
 
     config = config_from_dict({"model": {"encoder": "x"}, "data": {"silver_names_unknown": True}})
     assert config.data.silver_names_unknown is True
-    doc = Document("d1", TEXT, [mention(TEXT, "e1", "LOC", "tỉnh Quảng Bình")], [])
+    doc = Document("d1", TEXT, ENTITIES, [])
     settings = {"tokenizer_fingerprint": "t", "bos_id": 0, "eos_id": 2, "segmenter": "pyvi", "max_length": 256,
                 "cache_dir": tmp_path}
     strict = build_dataset([ExampleSource([doc], 0.5)], one_word_ids, **settings)
