@@ -57,3 +57,21 @@ def test_continuing_from_a_directory_without_an_encoder_is_refused(tmp_path, cap
         main(["--corpus", str(SEEDS), "--output", str(tmp_path / "out"), "--continue-from", str(tmp_path)])
     assert stop.value.code == 2
     assert "config.json missing" in capsys.readouterr().err
+
+
+def test_articles_a_config_excludes_are_left_out_of_pretraining(tmp_path, capsys):
+    seeds = sorted(SEEDS.glob("*.txt"))
+    config = tmp_path / "exclude.yaml"
+    excluded = ", ".join(path.stem for path in seeds[1:])
+    config.write_text(f"model: {{encoder: unused}}\ndata: {{exclude_ids: [{excluded}]}}\n", encoding="utf-8")
+    sequences = {}
+    for name, extra in (("all", []), ("first", ["--exclude-from", str(config)])):
+        assert main(["--corpus", str(SEEDS), "--output", str(tmp_path / name), "--steps", "1", *TINY_SHAPE,
+                     *extra]) == 0
+        sequences[name] = json.loads((tmp_path / name / SUMMARY_FILE).read_text(encoding="utf-8"))["sequences"]
+    assert 0 < sequences["first"] < sequences["all"]
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--corpus", str(SEEDS), "--output", str(tmp_path / "out"), "--exclude-from", str(tmp_path / "none.yaml")])
+    assert stop.value.code == 2
+    assert "does not exist" in capsys.readouterr().err

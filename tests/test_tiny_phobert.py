@@ -102,3 +102,14 @@ def test_command_line_on_a_jsonl_corpus(tmp_path: Path):
     tiny_phobert.main(["--corpus", str(corpus), "--output", str(tmp_path / "model"), "--vocab-size", "500"])
     assert transformers.AutoModel.from_pretrained(tmp_path / "model").config.vocab_size > 5
     assert (tmp_path / "model" / "tokenizer.json").is_file()
+
+
+def test_excluded_articles_are_left_out_of_a_corpus(tmp_path: Path):
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps({"id": i, "text": f"Bài {i}."}) + "\n" for i in ("a", "b", "c")),
+                      encoding="utf-8")
+    assert list(tiny_phobert.read_texts(corpus, exclude_ids={"b"})) == ["Bài a.", "Bài c."]
+    seeds = sorted(SEEDS.glob("*.txt"))
+    kept = list(tiny_phobert.read_texts(SEEDS, exclude_ids={seeds[0].stem}))
+    assert kept == [path.read_text(encoding="utf-8") for path in seeds[1:]]
+    assert len(tiny_phobert.segment_corpora([corpus], exclude_ids={"a", "b", "c"})) == 0

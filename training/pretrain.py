@@ -10,7 +10,9 @@ language modelling (15 % of subwords; 80 % masked, 10 % random, 10 % kept)::
 
 ``--continue-from DIR`` resumes from an encoder this recipe wrote (a second stage
 with a fresh learning-rate schedule; the masked-LM head starts anew, the encoder
-keeps its weights).
+keeps its weights). ``--exclude-from CONFIG`` leaves out the articles a training config's
+``data.exclude_ids`` names (the held-out test and development articles and their reposts), so
+that corpora holding them can be used.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from vner.model.subwords import BOS, EOS, SPECIAL_IDS, encode_words, load_tokenizer
+from vner.training.config import ConfigError, load_config
 from vner.training.tiny_phobert import add_shape_arguments, build_from_arguments, segment_corpora
 
 log = logging.getLogger(__name__)
@@ -165,12 +168,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--continue-from", metavar="DIR",
                         help="continue pretraining this encoder (with its tokenizer) instead of building a new one; "
                              "the shape flags are then ignored and the learning-rate schedule starts afresh")
+    parser.add_argument("--exclude-from", metavar="CONFIG",
+                        help="leave out the articles this training config's data.exclude_ids names "
+                             "(held-out articles and their reposts)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
     if args.continue_from and not (Path(args.continue_from) / "config.json").is_file():
         parser.error(f"--continue-from {args.continue_from}: no encoder there (config.json missing)")
-    sentences = segment_corpora(args.corpus)
+    try:
+        excluded = load_config(args.exclude_from).data.exclude_ids if args.exclude_from else []
+    except ConfigError as exc:
+        parser.error(f"--exclude-from {args.exclude_from}: {exc}")
+    sentences = segment_corpora(args.corpus, frozenset(excluded))
     output = Path(args.output)
     initial = (Path(args.continue_from) if args.continue_from
                else build_from_arguments(sentences, output.parent / f"{output.name}-init", args))

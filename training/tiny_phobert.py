@@ -18,7 +18,7 @@ import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Collection, Iterable, Iterator, Sequence
 
 import torch
 from tqdm import tqdm
@@ -54,17 +54,23 @@ def segment_sentences(text: str, segmenter: str = DEFAULT_SEGMENTER) -> list[lis
     return [words for words in sentences if words]
 
 
-def read_texts(corpus: str | Path) -> Iterator[str]:
-    """Texts of a corpus: a JSONL file (``.gz`` or not) with a ``text`` field, or a folder of ``.txt`` files."""
+def read_texts(corpus: str | Path, exclude_ids: Collection[str] = ()) -> Iterator[str]:
+    """Texts of a corpus: a JSONL file (``.gz`` or not) with a ``text`` field, or a folder of ``.txt`` files.
+
+    Records (by their ``id`` field) or files (by their stem) named in ``exclude_ids`` are left out.
+    """
     corpus = Path(corpus)
     if corpus.is_dir():
         for path in sorted(corpus.glob("*.txt")):
-            yield path.read_text(encoding="utf-8")
+            if path.stem not in exclude_ids:
+                yield path.read_text(encoding="utf-8")
         return
     with open_text(corpus) as handle:
         for line in handle:
             if line.strip():
-                yield json.loads(line)["text"]
+                record = json.loads(line)
+                if record.get("id") not in exclude_ids:
+                    yield record["text"]
 
 
 def _initial_symbols(word: str) -> list[str]:
@@ -241,9 +247,12 @@ def build_from_arguments(sentences: Sequence[Sequence[str]], output_dir: str | P
     )
 
 
-def segment_corpora(corpora: Iterable[str | Path]) -> list[list[str]]:
-    """Every sentence of every corpus as PhoBERT word forms, with a progress bar."""
-    texts = (text for corpus in corpora for text in read_texts(corpus))
+def segment_corpora(corpora: Iterable[str | Path], exclude_ids: Collection[str] = ()) -> list[list[str]]:
+    """Every sentence of every corpus as PhoBERT word forms, with a progress bar.
+
+    Texts ``exclude_ids`` names are left out, as in :func:`read_texts`.
+    """
+    texts = (text for corpus in corpora for text in read_texts(corpus, exclude_ids))
     return [words for text in tqdm(texts, desc="segmenting", unit="text") for words in segment_sentences(text)]
 
 
