@@ -9,10 +9,11 @@ language modelling (15 % of subwords; 80 % masked, 10 % random, 10 % kept)::
         --output runs/pretrained --steps 3000
 
 ``--continue-from DIR`` resumes from an encoder this recipe wrote (a second stage
-with a fresh learning-rate schedule; the masked-LM head starts anew, the encoder
-keeps its weights). ``--exclude-from CONFIG`` leaves out the articles a training config's
-``data.exclude_ids`` names (the held-out test and development articles and their reposts), so
-that corpora holding them can be used.
+with a fresh learning-rate schedule; the encoder keeps its weights, the masked-LM
+head's transform layer starts anew and its output layer stays tied to the word
+embeddings). ``--exclude-from CONFIG`` leaves out the articles a training
+config's ``data.exclude_ids`` names (the held-out test and development articles
+and their reposts), so that corpora holding them can be used.
 """
 
 from __future__ import annotations
