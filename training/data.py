@@ -21,7 +21,7 @@ import numpy as np
 from vner.model.decode import ENTITY_TYPE_IDS, WordSubwordsFn, candidate_pairs, owning_windows
 from vner.model.document import Document
 from vner.model.pipeline import PreparedText, make_windows, prepare_text, word_tags
-from vner.model.schema import BIO_TAGS, NO_RELATION, RELATION_LABELS, RELATION_SIGNATURES, RelationType
+from vner.model.schema import BIO_TAGS, NO_RELATION, OUTSIDE_TAG, RELATION_LABELS, RELATION_SIGNATURES, RelationType
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def untagged_name_words(prepared: PreparedText, tags: Sequence[str]) -> list[int
     sentence nor right after a clause opener (a colon, a quote, a dash)."""
     found = []
     for index, tag in enumerate(tags):
-        if tag != "O" or not prepared.text[prepared.words[index][0]].isupper():
+        if tag != OUTSIDE_TAG or not prepared.text[prepared.words[index][0]].isupper():
             continue
         if index == 0 or prepared.word_sentence[index - 1] != prepared.word_sentence[index]:
             continue
