@@ -138,7 +138,9 @@ class Tagger:
         """
         if isinstance(texts, str):
             return self._decode([texts], batch_size)[0]
-        return self._decode(list(texts), batch_size)
+        if isinstance(texts, (bytes, bytearray)) or not isinstance(texts, Iterable):
+            raise TypeError(f"predict takes a str or a sequence of str, not {_kind(texts)}")
+        return self._decode([_require_str(text, index) for index, text in enumerate(texts)], batch_size)
 
     def pipe(self, texts: Iterable[str], batch_size: int | None = None, chunk_size: int = 64) -> Iterator[Document]:
         """Documents for a stream of texts, in order.
@@ -148,10 +150,24 @@ class Tagger:
         short and long articles do not pad each other.
         """
         chunk: list[str] = []
-        for text in texts:
-            chunk.append(text)
+        for index, text in enumerate(texts):
+            chunk.append(_require_str(text, index))
             if len(chunk) >= chunk_size:
                 yield from self._decode(chunk, batch_size)
                 chunk = []
         if chunk:
             yield from self._decode(chunk, batch_size)
+
+
+def _require_str(text: object, index: int) -> str:
+    """``text`` itself, or a TypeError naming its position among the caller's texts."""
+    if not isinstance(text, str):
+        raise TypeError(f"texts must be str; text {index} is {_kind(text)}")
+    return text
+
+
+def _kind(value: object) -> str:
+    """How a wrong argument is named in an error: its type, and how to mend bytes."""
+    if isinstance(value, (bytes, bytearray)):
+        return f"{type(value).__name__} (decode it first, e.g. data.decode('utf-8'))"
+    return type(value).__name__

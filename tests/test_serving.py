@@ -154,6 +154,18 @@ def test_the_rules_setting_goes_from_training_to_export_to_tagger(trained_tiny, 
         assert [(r.type, r.head, r.tail) for r in a.relations] == [(r.type, r.head, r.tail) for r in b.relations]
 
 
+def test_texts_that_are_not_strings_are_a_clear_error(exported_tiny):
+    tagger = Tagger(exported_tiny, precision="fp32")
+    with pytest.raises(TypeError, match="not NoneType"):
+        tagger.predict(None)
+    with pytest.raises(TypeError, match=r"not bytes \(decode it first"):
+        tagger.predict("Hà Nội".encode())
+    with pytest.raises(TypeError, match="text 1 is int"):
+        tagger.predict(["Hà Nội.", 5])
+    with pytest.raises(TypeError, match="text 70 is NoneType"):  # the position in the whole stream, not the chunk
+        list(tagger.pipe(["Hà Nội."] * 70 + [None], chunk_size=64))
+
+
 def test_a_missing_model_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="not an exported vner model"):
         Tagger(tmp_path)

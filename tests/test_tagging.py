@@ -158,3 +158,14 @@ def test_cli_tag_reports_a_missing_model(tmp_path, capsys):
                  "-q"])
     assert code == 1
     assert "not an exported vner model" in capsys.readouterr().err
+
+
+def test_cli_tag_fails_when_no_input_could_be_read(exported_tiny, tmp_path):
+    out = tmp_path / "o.jsonl"
+    command = ["tag", "-o", str(out), "--model", str(exported_tiny), "-q"]
+    assert main([*command, str(tmp_path / "typo.txt")]) == 1  # a wrong path is a failure, not a quiet success
+    (line,) = output_lines(out)
+    assert line["id"] == "typo" and "no such file" in line["error"]
+    (tmp_path / "a.txt").write_text("Hà Nội.", encoding="utf-8")
+    assert main([*command, str(tmp_path / "a.txt"), str(tmp_path / "typo.txt")]) == 0  # one bad input of two
+    assert [line.get("error") is None for line in output_lines(out)] == [True, False]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from typing import Sequence
+from typing import Protocol, Sequence
 
 from vner import __version__
 
@@ -127,6 +127,16 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class _Counts(Protocol):
+    documents: int
+    errors: int
+
+
+def _exit_for(summary: _Counts) -> int:
+    """EXIT_FAILURE when there were documents and not one of them could be read: a wrong path, say."""
+    return EXIT_FAILURE if summary.documents and summary.errors == summary.documents else EXIT_OK
+
+
 def _cmd_tag_ray(args: argparse.Namespace) -> int:
     if args.output == "-" or args.resume:
         print("vner tag: --engine ray writes shards: give -o OUT.jsonl or -o FOLDER, and no --resume",
@@ -143,7 +153,7 @@ def _cmd_tag_ray(args: argparse.Namespace) -> int:
         print(f"vner tag: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     print(summary, file=sys.stderr)
-    return EXIT_OK
+    return _exit_for(summary)
 
 
 def _cmd_tag(args: argparse.Namespace) -> int:
@@ -163,7 +173,7 @@ def _cmd_tag(args: argparse.Namespace) -> int:
     summary = tag_inputs(args.inputs, _ready(args.output), resume=args.resume, fmt=args.format, state=args.state,
                          **options)
     print(summary, file=sys.stderr)
-    return EXIT_OK
+    return _exit_for(summary)
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
@@ -188,9 +198,7 @@ def _cmd_label(args: argparse.Namespace) -> int:
 
     summary = label_inputs(args.inputs, _ready(args.output), progress=not args.no_progress)
     print(f"labelled {summary} -> {args.output}", file=sys.stderr)
-    if summary.documents and summary.errors == summary.documents:
-        return EXIT_FAILURE  # nothing could be labelled
-    return EXIT_OK
+    return _exit_for(summary)
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
@@ -328,7 +336,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Tag .txt files, JSONL(.gz) with id/text, RSS/Atom feeds (one document per item), HTML "
         "article pages (their main text), folders of these, or - for stdin. One JSON line per input document, in "
         "input order, flushed as it goes, with the item's id, url, title and published date; bad inputs give a "
-        "line with an 'error' field. With --state, a run tags only what earlier runs did not.",
+        "line with an 'error' field; the exit code is 1 when every input gave one. With --state, a run tags only "
+        "what earlier runs did not.",
     )
     tag.add_argument("inputs", nargs="+", metavar="INPUT",
                      help="files, folders, JSONL(.gz), RSS/Atom feeds, HTML pages (.gz too), or -")
@@ -380,7 +389,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="derive weak labels from raw documents",
         description="Label documents with the weak labeller (gazetteers, patterns, constructions). Inputs: .txt "
         "files, folders of them (recursive), JSONL(.gz) with id and text, or - for stdin. One JSONL line per input "
-        "document, in input order; a document that cannot be read gives a line with an 'error' field. Prints a "
+        "document, in input order; a document that cannot be read gives a line with an 'error' field (exit code 1 "
+        "when every one did). Prints a "
         "summary: documents, errors, articles/s.",
     )
     label.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders, JSONL(.gz), or -")
