@@ -47,3 +47,14 @@ def test_outputs_into_a_new_folder_make_the_folder(tmp_path):
     tagged = tmp_path / "tagged" / "out.jsonl"
     assert main(["tag", str(article), "-o", str(tagged), "--quiet"]) == 0
     assert tagged.read_text(encoding="utf-8").count("\n") == 1
+
+
+def test_logs_are_vners_own_unless_verbose(trained_tiny, tmp_path):
+    export = ["export", "--model", str(trained_tiny[0]), "--int8-only", "--output"]
+    quiet = subprocess.run([sys.executable, "-m", "vner", *export, str(tmp_path / "a")], capture_output=True, text=True)
+    assert quiet.returncode == 0, quiet.stderr
+    assert "INFO vner.training.export: parity" in quiet.stderr
+    assert "INFO root" not in quiet.stderr  # onnxruntime's quantiser logs every tensor to the root logger
+    verbose = subprocess.run([sys.executable, "-m", "vner", "-v", *export, str(tmp_path / "b")], capture_output=True,
+                             text=True)
+    assert "INFO root" in verbose.stderr

@@ -424,9 +424,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
+        level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    # vner's own INFO always; other libraries' only with -v (onnxruntime's quantiser logs every tensor).
+    log.setLevel(logging.DEBUG if args.verbose else logging.INFO)
     try:
         return args.run(args)
     except (ValueError, FileNotFoundError) as exc:
