@@ -53,7 +53,7 @@ test: setup browser
 browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
-# The model shipped in the package, rebuilt from scratch (about 2.5 hours on 2 cores): silver labels of
+# The model shipped in the package, rebuilt from scratch (1.5 to 2.5 hours on 2 cores): silver labels of
 # the unlabeled news, MLM pretraining of a small PhoBERT on the same news (two stages: 2,500 steps, then
 # 2,000 more with a fresh schedule), fine-tuning, INT8 export.
 default-model: setup runs/silver.jsonl
