@@ -133,7 +133,7 @@ class _Counts(Protocol):
 
 
 def _exit_for(summary: _Counts) -> int:
-    """EXIT_FAILURE when there were documents and not one of them could be read: a wrong path, say."""
+    """EXIT_FAILURE when there were documents and every one of them came out as an error (a wrong path, say)."""
     return EXIT_FAILURE if summary.documents and summary.errors == summary.documents else EXIT_OK
 
 
