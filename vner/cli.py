@@ -390,8 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Label documents with the weak labeller (gazetteers, patterns, constructions). Inputs: .txt "
         "files, folders of them (recursive), JSONL(.gz) with id and text, or - for stdin. One JSONL line per input "
         "document, in input order; a document that cannot be read gives a line with an 'error' field (exit code 1 "
-        "when every one did). Prints a "
-        "summary: documents, errors, articles/s.",
+        "when every one did). Prints a summary: documents, errors, articles/s.",
     )
     label.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders, JSONL(.gz), or -")
     label.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="JSONL(.gz) file to write")
