@@ -47,7 +47,8 @@ class TagSummary:
 
     def __str__(self) -> str:
         rate = self.documents / self.seconds if self.seconds else 0.0
-        return (f"{self.documents} documents tagged ({self.errors} with errors, {self.duplicates} duplicates linked), "
+        return (f"{self.documents} document(s) tagged ({self.errors} with errors, "
+                f"{self.duplicates} duplicate(s) linked), "
                 f"{self.skipped} skipped as already done, in {self.seconds:.1f} s ({rate:.1f} articles/s)")
 
 

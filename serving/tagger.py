@@ -11,6 +11,7 @@ import logging
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import overload
 
 import numpy as np
 
@@ -129,6 +130,12 @@ class Tagger:
                              encode=self.encode, score_pairs=self.score_pairs, pad_id=SPECIAL_IDS[PAD],
                              batch_size=batch_size or self.batch_size, rules=rules_function(self.rules),
                              rules_min_score=self.rules_min_score)
+
+    @overload
+    def predict(self, texts: str, batch_size: int | None = None) -> Document: ...
+
+    @overload
+    def predict(self, texts: Sequence[str], batch_size: int | None = None) -> list[Document]: ...
 
     def predict(self, texts: str | Sequence[str], batch_size: int | None = None) -> Document | list[Document]:
         """Entities and relations of one text (a Document) or of several (a list).

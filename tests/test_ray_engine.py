@@ -68,7 +68,7 @@ def test_cli_ray_engine_equals_the_local_output(feed, exported_tiny, local_outpu
     local = documents(local_output)
     assert len(local) == DOCUMENTS + 3
     assert [doc["id"] for doc in local if "error" in doc][:2] == ["empty", "no-text"]
-    assert "303 documents tagged (3 with errors" in capsys.readouterr().err
+    assert "303 document(s) tagged (3 with errors" in capsys.readouterr().err
     shards = sorted((tmp_path / "ray.jsonl.shards").iterdir())
     rows = [json.loads(line) for shard in shards for line in shard.read_text(encoding="utf-8").splitlines()]
     assert sorted(row["seq"] for row in rows) == list(range(DOCUMENTS + 3))

@@ -114,6 +114,33 @@ def test_labels_outside_the_schema_fail_early(tiny_phobert_dir, tmp_path):
         train(config, progress=False)
 
 
+def test_extra_gold_is_repeated_and_supersedes_the_silver_copy_of_its_article(tmp_path):
+    from vner.training.train import load_documents
+
+    seeds = list(read_jsonl(SEEDS / "gold.jsonl"))
+    write_jsonl(seeds[:2], tmp_path / "gold.jsonl")
+    write_jsonl(seeds[2:4], tmp_path / "extra.jsonl")
+    # The labeller's copy of an extra-gold article (fewer entities), one of a gold seed under another id,
+    # and an article no gold holds.
+    silver_copy = next(read_jsonl(tmp_path / "extra.jsonl"))
+    silver_copy.entities, silver_copy.relations = silver_copy.entities[:1], []
+    renamed = list(read_jsonl(tmp_path / "gold.jsonl"))[0]
+    renamed.id = "repost"
+    write_jsonl([silver_copy, renamed, seeds[4]], tmp_path / "silver.jsonl")
+    config = config_from_dict({"model": {"encoder": "x"}, "data": {
+        "gold": str(tmp_path / "gold.jsonl"), "extra_gold": [str(tmp_path / "extra.jsonl")], "gold_repeat": 3,
+        "silver": str(tmp_path / "silver.jsonl"), "dev_fraction": 0.0}})
+    train_docs, silver, dev = load_documents(config)
+    assert [d.id for d in train_docs] == [d.id for d in seeds[:4]] * 3
+    assert [d.id for d in silver] == [seeds[4].id] and dev == []
+    config.data.exclude_ids = [seeds[3].id]
+    assert seeds[3].id not in {d.id for d in load_documents(config)[0]}
+    with pytest.raises(ConfigError, match="data.gold_repeat"):
+        config_from_dict({"model": {"encoder": "x"}, "data": {"gold_repeat": 0}})
+    with pytest.raises(ConfigError, match="data.extra_gold"):
+        config_from_dict({"model": {"encoder": "x"}, "data": {"extra_gold": "one.jsonl"}})
+
+
 def test_overrides_and_the_shipped_configs(tmp_path):
     from vner.training.config import apply_overrides
 

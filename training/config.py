@@ -3,7 +3,8 @@
 A config has four sections; every key has a default except ``model.encoder``::
 
     model:    {encoder, segmenter, max_length, dropout, relation_type_dim}
-    data:     {gold, silver, silver_weight, silver_names_unknown, dev, dev_fraction, silver_max_docs}
+    data:     {gold, extra_gold, gold_repeat, silver, silver_weight, silver_names_unknown, dev, dev_fraction,
+               silver_max_docs, exclude_ids}
     training: {epochs, max_steps, batch_size, learning_rate, head_learning_rate, ...}
     output:   {dir, export_onnx, int8}
 """
@@ -38,6 +39,9 @@ class ModelSection:
 @dataclass
 class DataSection:
     gold: str | None = "seeds/gold.jsonl"  # null: train on silver only (to score on the seeds as unseen)
+    # More gold files, always trained on: cross-validation (vner cv) folds over data.gold only.
+    extra_gold: list[str] = field(default_factory=list)
+    gold_repeat: int = 1  # each gold training document is seen this many times an epoch (against much silver)
     silver: str | None = None  # weak labels made by `vner label`
     silver_weight: float = 0.5  # loss weight of silver windows relative to gold
     # Silver words the labeller left untyped that look like names (capitalised, not opening a sentence or
@@ -169,6 +173,8 @@ def _check_ranges(config: TrainConfig) -> None:
         raise ConfigError("config key 'training.mixed_precision' must be no, fp16 or bf16")
     if not 0.0 <= config.data.dev_fraction < 1.0:
         raise ConfigError("config key 'data.dev_fraction' must be in [0, 1)")
+    if config.data.gold_repeat < 1:
+        raise ConfigError("config key 'data.gold_repeat' must be at least 1")
     for key in ("epochs", "batch_size", "gradient_accumulation", "eval_batch_size"):
         if getattr(config.training, key) < 1:
             raise ConfigError(f"config key 'training.{key}' must be at least 1")

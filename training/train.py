@@ -81,7 +81,12 @@ def _read(path: str | None, key: str) -> list[Document]:
 
 
 def load_documents(config: TrainConfig) -> tuple[list[Document], list[Document], list[Document]]:
-    """(gold train, silver, dev) documents of a config."""
+    """(gold train, silver, dev) documents of a config.
+
+    Gold training documents come from ``data.gold`` then ``data.extra_gold``, each ``data.gold_repeat``
+    times. A silver document is left out when its article is excluded, in the dev set, or annotated in
+    the gold (same id or same text): the gold labels supersede the labeller's.
+    """
     excluded = set(config.data.exclude_ids)
     all_gold = _read(config.data.gold, "data.gold")
     gold = [d for d in all_gold if d.id not in excluded]
@@ -89,13 +94,16 @@ def load_documents(config: TrainConfig) -> tuple[list[Document], list[Document],
         train, dev = gold, _read(config.data.dev, "data.dev")
     else:
         train, dev = split_dev(gold, config.data.dev_fraction, config.training.seed)
-    held_texts = {d.text for d in dev} | {d.text for d in all_gold if d.id in excluded}
-    silver = [d for d in _read(config.data.silver, "data.silver") if d.id not in excluded and d.text not in held_texts]
+    extra = [d for path in config.data.extra_gold for d in _read(path, "data.extra_gold") if d.id not in excluded]
+    train = [*train, *extra]
+    held_ids = excluded | {d.id for d in train}
+    held_texts = {d.text for d in [*dev, *train]} | {d.text for d in all_gold if d.id in excluded}
+    silver = [d for d in _read(config.data.silver, "data.silver") if d.id not in held_ids and d.text not in held_texts]
     if config.data.silver_max_docs is not None:
         silver = silver[: config.data.silver_max_docs]
     if not train and not silver:
         raise ConfigError("no training documents: data.gold and data.silver are empty after exclusions")
-    return train, silver, dev
+    return train * config.data.gold_repeat, silver, dev
 
 
 def _optimizer(model, config: TrainConfig):
@@ -289,7 +297,8 @@ def train(config: TrainConfig, *, resume: bool = False, progress: bool = True) -
 
     summary = {
         "config": config.to_dict(),
-        "documents": {"gold": len(train_docs), "silver": len(silver_docs), "dev": len(dev_docs)},
+        "documents": {"gold": len(train_docs) // config.data.gold_repeat, "silver": len(silver_docs),
+                      "dev": len(dev_docs)},
         "windows": len(dataset),
         "steps": state["step"],
         "epochs": state["epoch"],

@@ -8,8 +8,9 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from vner.model.document import Document, Entity, Relation
 
@@ -41,8 +42,16 @@ def load(path: str | Path | None = None, **kwargs) -> Tagger:
         return _loaded[key]
 
 
-def predict(text: str, model: str | Path | None = None) -> Document:
-    """Entities and relations of ``text``, offsets on ``text`` itself.
+@overload
+def predict(text: str, model: str | Path | None = None) -> Document: ...
+
+
+@overload
+def predict(text: Sequence[str], model: str | Path | None = None) -> list[Document]: ...
+
+
+def predict(text: str | Sequence[str], model: str | Path | None = None) -> Document | list[Document]:
+    """Entities and relations of ``text``, offsets on ``text`` itself; for a sequence of texts, a list.
 
     ``model`` is an exported model directory; by default the shipped model, which runs the
     rule-based labeller beside it (``load(rules=False).predict(text)`` for the model alone).
