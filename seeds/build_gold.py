@@ -111,15 +111,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="check only, write nothing")
     parser.add_argument("--only", metavar="ID", help="check one article only (implies --check)")
-    parser.add_argument("--texts", type=Path, default=SEEDS,
-                        help="folder of <id>.txt, or JSONL(.gz) with id and text (default: seeds/)")
+    parser.add_argument("--texts", type=Path, nargs="+", default=[SEEDS],
+                        help="folders of <id>.txt, or JSONL(.gz) files with id and text (default: seeds/)")
     parser.add_argument("--annotations", type=Path, default=SEEDS / "annotations",
                         help="folder of <id>.tsv (default: seeds/annotations/)")
     parser.add_argument("--output", type=Path, default=SEEDS / "gold.jsonl", help="JSONL to write")
     args = parser.parse_args(argv)
-    texts = _texts(args.texts)
+    texts = {doc_id: text for source in args.texts for doc_id, text in _texts(source).items()}
     sources = sorted(args.annotations.glob(f"{args.only or '*'}.tsv"))
-    if args.texts == SEEDS:  # every seed article must be annotated
+    if args.texts == [SEEDS]:  # every seed article must be annotated
         sources = [args.annotations / f"{doc_id}.tsv" for doc_id in sorted(texts) if args.only in (None, doc_id)]
     docs, failed = [], False
     for source in sources:

@@ -57,24 +57,41 @@ HELDOUT_SETS = [
     ("annotations", "news_gov_unlabeled.jsonl.gz", 6),
     ("feed", "news_mixed_feed.jsonl.gz", 6),
     ("dev", "news_mixed_feed.jsonl.gz", 12),
+    ("feed2", "news_mixed_feed.jsonl.gz", 30),
 ]
 
 
-@pytest.mark.parametrize(("annotations", "texts", "articles"), HELDOUT_SETS)
-def test_heldout_annotations_build_and_validate(annotations, texts, articles):
-    """Every held-out mention list finds its mentions in the shared text, and the result validates."""
+# Every hand-annotated set of shared-news articles: its folder, the news files its texts come from, articles.
+ANNOTATED_SETS = [(REPO / "heldout" / folder, (texts,), articles) for folder, texts, articles in HELDOUT_SETS] + [
+    (SEEDS / "news", ("news_gov_unlabeled.jsonl.gz", "news_mixed_feed.jsonl.gz"), 18),
+]
+
+
+@pytest.mark.parametrize(("folder", "texts", "articles"), ANNOTATED_SETS, ids=lambda v: getattr(v, "name", None))
+def test_annotated_news_builds_and_validates(folder, texts, articles):
+    """Every mention list of an annotated news set finds its mentions in the shared text, and the result
+    validates."""
     from vner.model.document import read_jsonl
     from vner.model.validate import check_document
 
     build_gold = load_build_gold()
-    sources = sorted((REPO / "heldout" / annotations).glob("*.tsv"))
+    sources = sorted(folder.glob("*.tsv"))
     wanted = {p.stem for p in sources}
-    docs = {d.id: d for d in read_jsonl(SHARED / "data" / texts) if d.id in wanted}
+    docs = {d.id: d for name in texts for d in read_jsonl(SHARED / "data" / name) if d.id in wanted}
     assert len(sources) == articles and set(docs) == wanted
     for source in sources:
         doc = build_gold.build_document(source.stem, docs[source.stem].text,
                                         source.read_text(encoding="utf-8").splitlines())
         assert doc.entities and check_document(doc) == []
+
+
+def test_news_gold_is_no_heldout_article():
+    """The default model trains on seeds/news: none of its articles is held out."""
+    from vner.training.config import load_config
+
+    news_gold = {p.stem for p in (SEEDS / "news").glob("*.tsv")}
+    assert len(news_gold) == 18
+    assert not news_gold & set(load_config(REPO / "configs" / "default.yaml").data.exclude_ids)
 
 
 def word_shingles(text: str, size: int = 8) -> set[tuple[str, ...]]:
