@@ -58,3 +58,33 @@ def test_logs_are_vners_own_unless_verbose(trained_tiny, tmp_path):
     verbose = subprocess.run([sys.executable, "-m", "vner", "-v", *export, str(tmp_path / "b")], capture_output=True,
                              text=True)
     assert "INFO root" in verbose.stderr
+
+
+def test_evaluate_scores_a_file_of_predictions_and_refuses_one_that_does_not_match(tmp_path, capsys):
+    """``vner evaluate --predictions`` scores ``vner tag``'s output for the gold texts: the labeller's own
+    labels score 1.0; a missing document, an error line or another text is an error naming the document."""
+    import json
+
+    from conftest import SEEDS
+    from vner.model.document import Document, read_jsonl, write_jsonl
+
+    gold = list(read_jsonl(SEEDS / "gold.jsonl"))[:2]
+    write_jsonl(gold, tmp_path / "gold.jsonl")
+    write_jsonl(gold, tmp_path / "same.jsonl")
+    args = ["evaluate", "--data", str(tmp_path / "gold.jsonl"), "--predictions"]
+    assert main([*args, str(tmp_path / "same.jsonl"), "--json", str(tmp_path / "r.json")]) == 0
+    figures = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert figures["entities"]["micro"]["f1"] == figures["relations"]["micro"]["f1"] == 1.0
+    assert "seqeval" in figures
+    capsys.readouterr()
+    write_jsonl(gold[:1], tmp_path / "short.jsonl")
+    assert main([*args, str(tmp_path / "short.jsonl")]) == 1
+    assert f"no prediction for document {gold[1].id}" in capsys.readouterr().err
+    failed = [gold[0], Document(gold[1].id, gold[1].text, error="unreadable")]
+    write_jsonl(failed, tmp_path / "failed.jsonl")
+    assert main([*args, str(tmp_path / "failed.jsonl")]) == 1
+    assert "error line" in capsys.readouterr().err
+    edited = [gold[0], Document(gold[1].id, gold[1].text + " x")]
+    write_jsonl(edited, tmp_path / "edited.jsonl")
+    assert main([*args, str(tmp_path / "edited.jsonl")]) == 1
+    assert "another text" in capsys.readouterr().err

@@ -17,6 +17,7 @@ from vner.model.decode import predict_texts, rules_function, uses_rules
 from vner.model.document import Document, read_jsonl
 from vner.model.pipeline import MAX_WINDOW, prepare_text, word_tags
 from vner.model.subwords import PAD, SPECIAL_IDS, load_tokenizer
+from vner.model.words import DEFAULT_SEGMENTER
 from vner.training.metrics import format_report, score_documents
 
 log = logging.getLogger(__name__)
@@ -147,3 +148,27 @@ def evaluate_model(model_dir: str | Path, data: str | Path, batch_size: int = 16
     predictor = TorchPredictor.from_directory(model_dir, batch_size=batch_size, rules=rules)
     predicted = predictor.predict_documents(gold)
     return {**evaluate_predictions(gold, predicted, predictor.segmenter), "predicted": predicted}
+
+
+def evaluate_prediction_file(data: str | Path, predictions: str | Path, segmenter: str = DEFAULT_SEGMENTER) -> dict:
+    """Score a JSONL of predictions for the texts of ``data`` (``vner tag``'s output: the shipped INT8
+    system as users run it) against the gold documents of ``data``.
+
+    Every gold document needs a prediction of the same id and text, and no prediction may be an error
+    line or lack its gold: a ``ValueError`` says which. Returns what :func:`evaluate_model` returns;
+    ``segmenter`` gives the words seqeval's report is counted on.
+    """
+    gold = list(read_jsonl(data))
+    by_id = {doc.id: doc for doc in read_jsonl(predictions)}
+    for doc in gold:
+        prediction = by_id.get(doc.id)
+        if prediction is None:
+            raise ValueError(f"{predictions}: no prediction for document {doc.id}")
+        if prediction.error is not None:
+            raise ValueError(f"{predictions}: document {doc.id} is an error line ({prediction.error})")
+        if prediction.text != doc.text:
+            raise ValueError(f"{predictions}: document {doc.id} has another text than in {data}")
+    predicted = [by_id.pop(doc.id) for doc in gold]
+    if by_id:
+        raise ValueError(f"{predictions}: predictions for documents not in {data}: {sorted(by_id)[:5]}")
+    return {**evaluate_predictions(gold, predicted, segmenter), "predicted": predicted}

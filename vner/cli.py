@@ -209,11 +209,15 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     if args.rules is not None and not args.model:
         print("vner evaluate: --rules and --no-rules go with --model", file=sys.stderr)
         return EXIT_USAGE
-    if args.model:
-        from vner.training.evaluate import evaluate_model, format_seqeval
+    if args.model or args.predictions:
+        from vner.training.evaluate import evaluate_model, evaluate_prediction_file, format_seqeval
 
-        name = f"model {args.model}"
-        result = evaluate_model(args.model, args.data, rules=args.rules)
+        if args.model:
+            name = f"model {args.model}"
+            result = evaluate_model(args.model, args.data, rules=args.rules)
+        else:
+            name = f"predictions {args.predictions}"
+            result = evaluate_prediction_file(args.data, args.predictions)
         report_text = format_seqeval(result["seqeval"]) + "\n" + result["text"]
         figures = {key: result[key] for key in ("seqeval", "entities", "relations")}
         predicted = result["predicted"]
@@ -406,6 +410,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluated = evaluate.add_mutually_exclusive_group(required=True)
     evaluated.add_argument("--labeller", choices=LABELLERS, help="score a rule-based labeller")
     evaluated.add_argument("--model", metavar="DIR", help="score a trained model directory (adds seqeval's report)")
+    evaluated.add_argument("--predictions", metavar="PRED.jsonl",
+                           help="score a JSONL of predictions for the gold texts, e.g. `vner tag GOLD.jsonl -o "
+                           "PRED.jsonl` (an exported or the shipped model as it serves; adds seqeval's report)")
     evaluate.add_argument("--data", required=True, metavar="GOLD.jsonl", help="gold annotations (JSONL)")
     evaluate.add_argument("--rules", action=argparse.BooleanOptionalAction, default=None,
                           help="with --model: " + RULES_HELP)
