@@ -58,6 +58,7 @@ HELDOUT_SETS = [
     ("feed", "news_mixed_feed.jsonl.gz", 6),
     ("dev", "news_mixed_feed.jsonl.gz", 12),
     ("feed2", "news_mixed_feed.jsonl.gz", 30),
+    ("dev2", "news_mixed_feed.jsonl.gz", 26),
 ]
 
 
