@@ -61,8 +61,8 @@ def test_logs_are_vners_own_unless_verbose(trained_tiny, tmp_path):
 
 
 def test_evaluate_scores_a_file_of_predictions_and_refuses_one_that_does_not_match(tmp_path, capsys):
-    """``vner evaluate --predictions`` scores ``vner tag``'s output for the gold texts: the labeller's own
-    labels score 1.0; a missing document, an error line or another text is an error naming the document."""
+    """``vner evaluate --predictions`` scores ``vner tag``'s output for the gold texts: the gold itself scores
+    1.0; a missing document, an error line, another text or a document the gold lacks is an error naming it."""
     import json
 
     from conftest import SEEDS
@@ -88,3 +88,7 @@ def test_evaluate_scores_a_file_of_predictions_and_refuses_one_that_does_not_mat
     write_jsonl(edited, tmp_path / "edited.jsonl")
     assert main([*args, str(tmp_path / "edited.jsonl")]) == 1
     assert "another text" in capsys.readouterr().err
+    write_jsonl([*gold, Document("stray", "Hà Nội.")], tmp_path / "more.jsonl")
+    assert main([*args, str(tmp_path / "more.jsonl")]) == 1
+    err = capsys.readouterr().err
+    assert "predictions for documents not in" in err and "stray" in err
