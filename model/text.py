@@ -20,6 +20,14 @@ _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[\-–]?[\dA-
 _LAST_TOKEN = re.compile(r"(\S+?)[.!?…]+[\"'”’)\]]*$")
 
 
+def _is_abbreviation(word: str) -> bool:
+    """Whether a word before a period leaves the sentence open: a known abbreviation, also right after an
+    opening bracket or quote ("(TP. Hội An"), or a single capital letter, a name's initial ("Michael W.
+    Michalak", "V. Putin"); a sentence rarely ends on one letter."""
+    word = word.lstrip("\"'“‘([")
+    return word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper())
+
+
 def _line_spans(text: str) -> list[Span]:
     spans, start = [], 0
     for match in re.finditer(r"\n", text):
@@ -43,7 +51,7 @@ def split_sentences(text: str) -> list[Span]:
     Every line break ends a sentence (news text puts titles, captions and bylines
     on lines of their own); within a line, a sentence ends at final punctuation
     followed by a capital letter or digit, unless the word before it is a known
-    abbreviation. Spans hold no leading or trailing white space.
+    abbreviation (bracketed or not) or an initial. Spans hold no leading or trailing white space.
 
     >>> text = "Ngày 14/8, TP. Hải Phòng họp. Bí thư phát biểu."
     >>> [text[s:e] for s, e in split_sentences(text)]
@@ -55,7 +63,7 @@ def split_sentences(text: str) -> list[Span]:
         start = 0
         for match in _BOUNDARY.finditer(line):
             token = _LAST_TOKEN.search(line, 0, match.end())
-            if token and token.group(1).lower() in _ABBREVIATIONS:
+            if token and _is_abbreviation(token.group(1)):
                 continue
             span = _trim(text, line_start + start, line_start + match.end())
             if span:

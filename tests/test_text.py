@@ -15,6 +15,14 @@ def test_abbreviations_and_numbers_do_not_end_sentences():
     assert sentences(text) == ["Ông A đến TP. Hải Phòng lúc 9.30 và gặp PGS. Lan.", "Sau đó về."]
 
 
+def test_bracketed_abbreviations_and_initials_do_not_end_sentences():
+    text = "Tại quảng trường (TP. Hội An, Quảng Nam), ông Michael W. Michalak phát biểu. Sau đó về."
+    assert sentences(text) == ["Tại quảng trường (TP. Hội An, Quảng Nam), ông Michael W. Michalak phát biểu.",
+                               "Sau đó về."]
+    assert sentences("Ông gặp “Q. Bình Thạnh” và V. Putin. Hai bên ký.") == [
+        "Ông gặp “Q. Bình Thạnh” và V. Putin.", "Hai bên ký."]
+
+
 def test_lowercase_after_period_continues_the_sentence():
     assert sentences("Kết luận số 01-KL/TU/LT. về hợp tác") == ["Kết luận số 01-KL/TU/LT. về hợp tác"]
 
