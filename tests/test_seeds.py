@@ -87,7 +87,7 @@ def test_annotated_news_builds_and_validates(folder, texts, articles):
 
 
 def test_news_gold_is_no_heldout_article():
-    """The default model trains on seeds/news: none of its articles is held out."""
+    """seeds/news is training gold (data.extra_gold): none of its articles is held out."""
     from vner.training.config import load_config
 
     news_gold = {p.stem for p in (SEEDS / "news").glob("*.tsv")}
