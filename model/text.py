@@ -17,14 +17,14 @@ _ABBREVIATIONS = frozenset(
 # A sentence ends at . ! ? … (possibly repeated, possibly closed by a quote or bracket)
 # followed by white space and a character that can open a sentence.
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[\-–]?[\dA-ZÀ-Ỹ])")
-_LAST_TOKEN = re.compile(r"(\S+?)[.!?…]+[\"'”’)\]]*$")
+# The word before final punctuation, without an opening bracket or quote ("(TP." gives "TP").
+_LAST_TOKEN = re.compile(r"[\"'“‘(\[]*(\S+?)[.!?…]+[\"'”’)\]]*$")
 
 
 def _is_abbreviation(word: str) -> bool:
-    """Whether a word before a period leaves the sentence open: a known abbreviation, also right after an
-    opening bracket or quote ("(TP. Hội An"), or a single capital letter, a name's initial ("Michael W.
-    Michalak", "V. Putin"); a sentence rarely ends on one letter."""
-    word = word.lstrip("\"'“‘([")
+    """Whether a word before a period leaves the sentence open: a known abbreviation ("TP. Hội An"), or a
+    single capital letter, a name's initial ("Michael W. Michalak", "V. Putin"); a sentence rarely ends on
+    one letter."""
     return word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper())
 
 
