@@ -119,8 +119,14 @@ def pad_batch(windows: Sequence[Window], pad_id: int) -> tuple[np.ndarray, np.nd
     return ids, mask
 
 
+#: Windows per model call in serving. One: INT8 dynamic quantisation scales activations over the whole
+#: batch, so with more a window's result would depend on its neighbours and their padding. On 2 cores
+#: batching buys at most about a tenth in speed (benchmarks/batch_size.py).
+DEFAULT_BATCH_SIZE = 1
+
+
 def run_windows(
-    windows: Sequence[Window], encode: EncodeFn, pad_id: int, batch_size: int = 16
+    windows: Sequence[Window], encode: EncodeFn, pad_id: int, batch_size: int = DEFAULT_BATCH_SIZE
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """``(tag_logits [L, T], hidden [L, H])`` of each window, unpadded.
 
@@ -328,7 +334,7 @@ def decode_batch(
     encode: EncodeFn,
     score_pairs: ScorePairsFn,
     pad_id: int,
-    batch_size: int = 16,
+    batch_size: int = DEFAULT_BATCH_SIZE,
     rules: Sequence[Document] | None = None,
     rules_min_score: float = RULES_MIN_SCORE,
 ) -> list[Document]:
@@ -366,7 +372,7 @@ def predict_texts(
     encode: EncodeFn,
     score_pairs: ScorePairsFn,
     pad_id: int,
-    batch_size: int = 16,
+    batch_size: int = DEFAULT_BATCH_SIZE,
     rules: RulesFn | None = None,
     rules_min_score: float = RULES_MIN_SCORE,
 ) -> list[Document]:

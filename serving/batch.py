@@ -24,6 +24,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import IO, TypeVar
 
+from vner.model.decode import DEFAULT_BATCH_SIZE
 from vner.model.document import Document
 from vner.serving.feeds import AUTO
 from vner.serving.state import DUPLICATE, SKIP, Record, TagState, Verdict, drop_torn_tail
@@ -80,7 +81,7 @@ def _check(doc: Document) -> str | None:
     return None
 
 
-def tag_documents(tagger: Tagger, docs: list[Document], batch_size: int = 16) -> list[Document]:
+def tag_documents(tagger: Tagger, docs: list[Document], batch_size: int = DEFAULT_BATCH_SIZE) -> list[Document]:
     """Tag a chunk of documents; a document that fails is returned with an ``error`` instead."""
     results: list[Document | None] = [None] * len(docs)
     todo = []
@@ -125,7 +126,7 @@ def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 # Worker processes keep one tagger each, loaded once by the pool initializer.
 _WORKER_TAGGER: Tagger | None = None
-_WORKER_BATCH = 16
+_WORKER_BATCH = DEFAULT_BATCH_SIZE
 
 
 def _init_worker(model: str | None, precision: str, threads: int | None, batch_size: int,
@@ -140,7 +141,7 @@ def _work(chunk: list[Document]) -> list[Document]:
     return tag_documents(_WORKER_TAGGER, chunk, _WORKER_BATCH)
 
 
-def pipe_documents(tagger: Tagger, docs: Iterable[Document], batch_size: int = 16,
+def pipe_documents(tagger: Tagger, docs: Iterable[Document], batch_size: int = DEFAULT_BATCH_SIZE,
                    chunk_size: int = 32) -> Iterator[Document]:
     """Tagged documents for input documents (e.g. of :func:`~vner.serving.readers.iter_inputs`), in order.
 
@@ -151,7 +152,7 @@ def pipe_documents(tagger: Tagger, docs: Iterable[Document], batch_size: int = 1
         yield from tag_documents(tagger, chunk, batch_size)
 
 
-def pipe_inputs(tagger: Tagger, inputs: Iterable[str], fmt: str = AUTO, batch_size: int = 16,
+def pipe_inputs(tagger: Tagger, inputs: Iterable[str], fmt: str = AUTO, batch_size: int = DEFAULT_BATCH_SIZE,
                 chunk_size: int = 32) -> Iterator[Document]:
     """Tagged documents of files, folders, feeds, pages or ``-`` (see :func:`~vner.serving.readers.iter_inputs`).
 
@@ -215,7 +216,7 @@ def tag_stream(
     model: str | None = None,
     precision: str = "auto",
     workers: int = 1,
-    batch_size: int = 16,
+    batch_size: int = DEFAULT_BATCH_SIZE,
     chunk_size: int = 32,
     threads: int | None = None,
     rules: bool | None = None,

@@ -29,6 +29,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vner.model.decode import DEFAULT_BATCH_SIZE
 from vner.model.document import Document
 from vner.serving.batch import TagSummary, chunked, tag_documents
 from vner.serving.feeds import AUTO
@@ -134,7 +135,7 @@ def tag_dataset(
     precision: str = "auto",
     actors: int | None = None,
     threads: int | None = None,
-    batch_size: int = 16,
+    batch_size: int = DEFAULT_BATCH_SIZE,
     chunk_size: int = 32,
     rules: bool | None = None,
 ) -> ray.data.Dataset:
@@ -257,7 +258,7 @@ def tag_inputs_ray(
     precision: str = "auto",
     actors: int | None = None,
     threads: int | None = None,
-    batch_size: int = 16,
+    batch_size: int = DEFAULT_BATCH_SIZE,
     chunk_size: int = 32,
     shard_format: str = "jsonl",
     shard_size: int = 1000,

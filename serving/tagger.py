@@ -16,6 +16,7 @@ from typing import overload
 import numpy as np
 
 from vner.model.decode import (
+    DEFAULT_BATCH_SIZE,
     RULES_MIN_SCORE,
     EncodedText,
     encode_text,
@@ -51,10 +52,15 @@ class Tagger:
     ``rules`` runs the rule-based labeller beside the model and keeps its annotation where it
     speaks (:func:`vner.model.decode.merge_rules`); ``None`` takes the model config's setting.
     Model entities and relations are then added from ``rules_min_score`` on.
+
+    ``batch_size`` windows go through the model per call. With the default, one, a text's result
+    depends on that text alone; with more, INT8 results can change slightly with what shares the
+    batch, because dynamic quantisation scales activations over the whole batch.
     """
 
     def __init__(self, directory: str | Path, *, precision: str = "auto", threads: int | None = None,
-                 batch_size: int = 16, rules: bool | None = None, rules_min_score: float = RULES_MIN_SCORE) -> None:
+                 batch_size: int = DEFAULT_BATCH_SIZE, rules: bool | None = None,
+                 rules_min_score: float = RULES_MIN_SCORE) -> None:
         import onnxruntime as ort
 
         self.directory = Path(directory)
@@ -141,7 +147,7 @@ class Tagger:
         """Entities and relations of one text (a Document) or of several (a list).
 
         Offsets index the caller's own strings: ``text[e.start:e.end] == e.text``.
-        ``batch_size`` windows go through the model at a time.
+        ``batch_size`` windows go through the model at a time (default: the tagger's).
         """
         if isinstance(texts, str):
             return self._decode([texts], batch_size)[0]

@@ -26,6 +26,15 @@ def test_bad_usage_exits_2():
     assert exit_info.value.code == 2
 
 
+@pytest.mark.parametrize("option", [["tag", "--batch-size", "0"], ["tag", "--workers", "-1"], ["tag", "--threads", "x"],
+                                    ["show", "--limit", "0"]])
+def test_counts_below_one_are_bad_usage(option, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([*option, "in.txt", "-o", "out.jsonl"] if option[0] == "tag" else [*option, "in.jsonl"])
+    assert exit_info.value.code == 2
+    assert f"argument {option[1]}:" in capsys.readouterr().err
+
+
 def test_console_script_runs_as_module():
     done = subprocess.run([sys.executable, "-m", "vner", "--version"], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.startswith("vner ")

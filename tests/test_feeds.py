@@ -605,7 +605,7 @@ def test_a_duplicate_of_a_text_whose_tagging_failed_is_an_error_not_a_link(tmp_p
 
     real = batch.tag_documents
 
-    def failing_on_a(tagger, docs, batch_size=16):
+    def failing_on_a(tagger, docs, batch_size=1):
         return [Document(d.id, d.text, error="tagging failed: boom") if d.id == "a" else d
                 for d in real(tagger, docs, batch_size)]
 

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from conftest import SEEDS
-from vner.model.document import read_jsonl
+from vner.model.document import Document, read_jsonl
 from vner.serving.tagger import Tagger
 from vner.training import export as export_module
 from vner.training.export import ExportError, export_model
@@ -79,6 +79,20 @@ def test_pipe_keeps_order_and_equals_predict(exported_tiny):
     piped = list(tagger.pipe(texts, batch_size=3, chunk_size=4))
     assert [d.text for d in piped] == texts
     assert [[e.to_dict() for e in d.entities] for d in piped] == [[e.to_dict() for e in d.entities] for d in one_by_one]
+
+
+def test_int8_results_depend_on_the_text_alone_at_the_default_batch_size(exported_tiny):
+    """One window per model call: a text's INT8 result, scores included, is the same alone, among other
+    texts and through the batch tagger, whatever shares its chunk."""
+    from vner.serving.batch import tag_documents
+
+    tagger = Tagger(exported_tiny, precision="int8")
+    texts = [d.text for d in read_jsonl(SEEDS / "gold.jsonl")]
+    alone = [tagger.predict(t).to_dict() for t in texts]
+    assert [d.to_dict() for d in tagger.predict(texts[::-1])][::-1] == alone
+    assert [d.to_dict() for d in tagger.pipe(texts + texts, chunk_size=3)] == alone + alone
+    tagged = tag_documents(tagger, [Document(str(i), t) for i, t in enumerate(texts)])
+    assert [d.entities for d in tagged] == [tagger.predict(t).entities for t in texts]
 
 
 @pytest.mark.parametrize("rules", [False, True])

@@ -24,6 +24,17 @@ RULES_HELP = ("run the rule-based labeller beside the model, keeping its entitie
               "model's where it is silent (default: as the model's config says)")
 
 
+def _positive_int(value: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
 def _ready(path: str | None) -> str | None:
     """``path``, with its folder made first if missing, so that ``-o runs/new/out.jsonl`` just works
     (``None`` and ``-``, stdout, are left alone)."""
@@ -143,10 +154,12 @@ def _cmd_tag_ray(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_USAGE
     try:
+        from vner.model.decode import DEFAULT_BATCH_SIZE
         from vner.serving.ray_engine import tag_inputs_ray
 
         summary = tag_inputs_ray(args.inputs, _ready(args.output), model=args.model, precision=args.precision,
-                                 actors=args.actors, threads=args.threads, batch_size=args.batch_size,
+                                 actors=args.actors, threads=args.threads,
+                                 batch_size=args.batch_size or DEFAULT_BATCH_SIZE,
                                  shard_format=args.shard_format, fmt=args.format, address=args.ray_address,
                                  progress=not args.quiet, rules=args.rules)
     except ImportError as exc:
@@ -166,9 +179,11 @@ def _cmd_tag(args: argparse.Namespace) -> int:
             print("vner tag: --state needs --engine local", file=sys.stderr)
             return EXIT_USAGE
         return _cmd_tag_ray(args)
+    from vner.model.decode import DEFAULT_BATCH_SIZE
     from vner.serving.batch import tag_inputs
 
-    options = dict(model=args.model, precision=args.precision, workers=args.workers, batch_size=args.batch_size,
+    options = dict(model=args.model, precision=args.precision, workers=args.workers,
+                   batch_size=args.batch_size or DEFAULT_BATCH_SIZE,
                    threads=args.threads, rules=args.rules, progress=not args.quiet)
     summary = tag_inputs(args.inputs, _ready(args.output), resume=args.resume, fmt=args.format, state=args.state,
                          **options)
@@ -349,9 +364,11 @@ def build_parser() -> argparse.ArgumentParser:
     tag.add_argument("--model", help="exported model directory (default: the model shipped with vner)")
     tag.add_argument("--precision", choices=("auto", "int8", "fp32"), default="auto",
                      help="which ONNX graph to run (auto: INT8 when present)")
-    tag.add_argument("--workers", type=int, default=1, help="processes (default 1)")
-    tag.add_argument("--threads", type=int, help="onnxruntime threads per process (default: cores / workers)")
-    tag.add_argument("--batch-size", type=int, default=16, help="windows per model call (default 16)")
+    tag.add_argument("--workers", type=_positive_int, default=1, help="processes (default 1)")
+    tag.add_argument("--threads", type=_positive_int, help="onnxruntime threads per process (default: cores / workers)")
+    tag.add_argument("--batch-size", type=_positive_int,
+                     help="windows per model call (default 1: an article's result then depends on its own text "
+                     "only; with more, INT8 results can vary slightly with what shares the batch)")
     tag.add_argument("--resume", action="store_true", help="skip ids already in the output and append")
     tag.add_argument("--format", choices=("auto", "text", "jsonl", "feed", "html"), default="auto",
                      help="how to read every input (default auto: JSONL by a .jsonl(.gz) name, else an RSS/Atom "
@@ -367,7 +384,7 @@ def build_parser() -> argparse.ArgumentParser:
     tag.add_argument("--ray-address", metavar="ADDRESS",
                      help="with --engine ray: the cluster, 'auto' or ray://HOST:10001 (default: $RAY_ADDRESS, "
                      "else a new local instance, stopped at the end)")
-    tag.add_argument("--actors", type=int,
+    tag.add_argument("--actors", type=_positive_int,
                      help="with --engine ray: taggers, one model load each (default: one per CPU of the cluster); "
                      "--threads is then per actor (default: CPUs / actors)")
     tag.add_argument("--shard-format", choices=("jsonl", "parquet"), default="jsonl",
@@ -384,7 +401,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     show.add_argument("input", help="annotated JSONL(.gz), CoNLL or BRAT folder")
     show.add_argument("-o", "--output", help="HTML file to write (default: text on stdout)")
-    show.add_argument("--limit", type=int, help="show the first N documents only")
+    show.add_argument("--limit", type=_positive_int, help="show the first N documents only")
     show.add_argument("--title", help="page title")
     show.set_defaults(run=_cmd_show)
 
