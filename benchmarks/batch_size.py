@@ -2,10 +2,10 @@
 change with it (dynamic quantisation scales activations over the whole batch).
 
 For the shipped default model and a PhoBERT-base-shaped random model (speed does not depend on the
-weights), on articles of ``../shared/data/news_mixed_feed.jsonl.gz``, both ONNX graphs, the model
-alone: articles/s at each batch size (every size timed twice, interleaved, best kept), and for
-INT8 the articles whose results differ from batch size 1: at all (scores included), and in their
-entity spans or relation triples.
+weights), on articles of ``../shared/data/news_mixed_feed.jsonl.gz``: each ONNX graph, the model
+alone (and the shipped one with the rules beside it), articles/s at each batch size (every size
+timed twice, interleaved, best kept); for INT8, the articles whose results differ from the first
+batch size's (1): at all (scores included), and in their entity spans or relation triples.
 
     python benchmarks/batch_size.py --limit 100 [--sizes 1 4 16] [--skip-base]
 """
@@ -35,13 +35,15 @@ def timed(tagger: Tagger, texts: list[str], batch_size: int) -> tuple[float, lis
     return time.perf_counter() - started, [d.to_dict() for d in docs]
 
 
-def bench(name: str, directory: Path, texts: list[str], sizes: list[int]) -> None:
+def bench(name: str, directory: Path, texts: list[str], sizes: list[int], with_rules: bool = False) -> None:
     print(f"\n== {name}")
-    for precision in ("fp32", "int8"):
+    runs = [("fp32", False), ("int8", False)] + [("int8", True)] * with_rules
+    for precision, rules in runs:
         if not (directory / ENCODER_FILES[precision]).exists():
             print(f"{precision}: no {ENCODER_FILES[precision]} in {directory}")
             continue
-        tagger = Tagger(directory, precision=precision, rules=False)
+        tagger = Tagger(directory, precision=precision, rules=rules)
+        label = precision + " + rules" * rules
         tagger.predict(texts[:2])  # warm-up
         best: dict[int, float] = {}
         outputs: dict[int, list[dict]] = {}
@@ -50,7 +52,7 @@ def bench(name: str, directory: Path, texts: list[str], sizes: list[int]) -> Non
                 seconds, outputs[size] = timed(tagger, texts, size)
                 best[size] = min(best.get(size, seconds), seconds)
         for size in sizes:
-            line = f"{precision} batch {size:>3}: {len(texts) / best[size]:7.2f} articles/s"
+            line = f"{label} batch {size:>3}: {len(texts) / best[size]:7.2f} articles/s"
             line += f" ({best[sizes[0]] / best[size]:.2f}× batch {sizes[0]})"
             if precision == "int8" and size != sizes[0]:
                 pairs = list(zip(outputs[size], outputs[sizes[0]]))
@@ -72,7 +74,7 @@ def main() -> None:
 
     texts = read_feed(args.limit)
     print(f"{len(texts)} articles of the mixed feed, {sum(map(len, texts))} characters")
-    bench("shipped default model", default_model_dir(), texts, args.sizes)
+    bench("shipped default model", default_model_dir(), texts, args.sizes, with_rules=True)
     if not args.skip_base:
         with tempfile.TemporaryDirectory() as tmp:
             base = build_base_shaped(default_model_dir(), Path(tmp) / "base")
