@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from vner.model.decode import decode_relations, decode_tags, run_windows, word_subword_ids
+from vner.model.decode import DEFAULT_BATCH_SIZE, decode_relations, decode_tags, run_windows, word_subword_ids
 from vner.model.normalize import normalize
 from vner.model.pipeline import entities_from_word_tags, make_windows, prepare_text
 from vner.model.subwords import BOS, EOS, PAD, SPECIAL_IDS
@@ -139,7 +139,8 @@ def bench_model(name: str, torch_dir: Path, serving_dir: Path, per_tensor_dir: P
     int8 = Tagger(serving_dir, precision="int8", rules=False)
     tokens = count_tokens(int8, texts)
     runtimes = {
-        "pytorch fp32": TorchPredictor.from_directory(torch_dir, rules=False),
+        # every runtime at the serving default of windows per call, so that only the runtime differs
+        "pytorch fp32": TorchPredictor.from_directory(torch_dir, batch_size=DEFAULT_BATCH_SIZE, rules=False),
         "onnx fp32": Tagger(serving_dir, precision="fp32", rules=False),
         "onnx int8": int8,
         "int8 per-tensor": Tagger(per_tensor_dir, precision="int8", rules=False),
