@@ -160,7 +160,7 @@ class Tagger:
 
         Texts are taken ``chunk_size`` at a time; inside a chunk, windows of all
         texts are batched by length (``batch_size`` windows per model call), so
-        short and long articles do not pad each other.
+        that with a batch size above one, short and long articles do not pad each other.
         """
         chunk: list[str] = []
         for index, text in enumerate(texts):
