@@ -148,18 +148,16 @@ def _exit_for(summary: _Counts) -> int:
     return EXIT_FAILURE if summary.documents and summary.errors == summary.documents else EXIT_OK
 
 
-def _cmd_tag_ray(args: argparse.Namespace) -> int:
+def _cmd_tag_ray(args: argparse.Namespace, batch_size: int) -> int:
     if args.output == "-" or args.resume:
         print("vner tag: --engine ray writes shards: give -o OUT.jsonl or -o FOLDER, and no --resume",
               file=sys.stderr)
         return EXIT_USAGE
     try:
-        from vner.model.decode import DEFAULT_BATCH_SIZE
         from vner.serving.ray_engine import tag_inputs_ray
 
         summary = tag_inputs_ray(args.inputs, _ready(args.output), model=args.model, precision=args.precision,
-                                 actors=args.actors, threads=args.threads,
-                                 batch_size=args.batch_size or DEFAULT_BATCH_SIZE,
+                                 actors=args.actors, threads=args.threads, batch_size=batch_size,
                                  shard_format=args.shard_format, fmt=args.format, address=args.ray_address,
                                  progress=not args.quiet, rules=args.rules)
     except ImportError as exc:
@@ -174,16 +172,17 @@ def _cmd_tag(args: argparse.Namespace) -> int:
         print("vner tag: give --resume or --state, not both (--state appends and skips what is done)",
               file=sys.stderr)
         return EXIT_USAGE
+    from vner.model.decode import DEFAULT_BATCH_SIZE  # not in the parser: it would load numpy for every verb
+
+    batch_size = args.batch_size or DEFAULT_BATCH_SIZE
     if args.engine == "ray":
         if args.state:
             print("vner tag: --state needs --engine local", file=sys.stderr)
             return EXIT_USAGE
-        return _cmd_tag_ray(args)
-    from vner.model.decode import DEFAULT_BATCH_SIZE
+        return _cmd_tag_ray(args, batch_size)
     from vner.serving.batch import tag_inputs
 
-    options = dict(model=args.model, precision=args.precision, workers=args.workers,
-                   batch_size=args.batch_size or DEFAULT_BATCH_SIZE,
+    options = dict(model=args.model, precision=args.precision, workers=args.workers, batch_size=batch_size,
                    threads=args.threads, rules=args.rules, progress=not args.quiet)
     summary = tag_inputs(args.inputs, _ready(args.output), resume=args.resume, fmt=args.format, state=args.state,
                          **options)
