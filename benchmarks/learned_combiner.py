@@ -13,6 +13,7 @@ merge (rules, plus model entities from 0.8 where no rule entity overlaps).
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -28,7 +29,7 @@ from vner.serving.tagger import Tagger
 Key = tuple[int, int, str]
 
 
-def overlapping(key: Key, others: dict[Key, float]) -> list[Key]:
+def overlapping(key: Key, others: Iterable[Key]) -> list[Key]:
     return [k for k in others if k != key and k[0] < key[1] and key[0] < k[1]]
 
 
@@ -63,7 +64,7 @@ def without_overlaps(probability: np.ndarray, keys: list[tuple[int, Key]], thres
         if probability[row] < threshold:
             break
         doc, key = keys[row]
-        if not overlapping(key, dict.fromkeys(taken.get(doc, []), 0.0)):
+        if not overlapping(key, taken.get(doc, [])):
             taken.setdefault(doc, []).append(key)
             chosen[row] = True
     return chosen
