@@ -415,6 +415,323 @@ Duyên hải Nam Trung Bộ
 ĐBSCL
 """)
 
+#: More countries, capitals, large cities, states and regions of the world, in the spellings Vietnamese
+#: news uses (English, Vietnamese and hyphenated transliterations): a general list, not one article's.
+WORLD_PLACES = _lines("""
+Bahrain
+Oman
+Ô-man
+Các Tiểu vương quốc Arab Thống nhất
+Các Tiểu vương quốc Ả Rập Thống nhất
+Các Tiểu vương quốc A-rập Thống nhất
+Armenia
+Azerbaijan
+Georgia
+Gru-di-a
+Kyrgyzstan
+Tajikistan
+Turkmenistan
+Ai-len
+Ireland
+Scotland
+Xcốt-len
+Iceland
+Ai-xơ-len
+Estonia
+Latvia
+Lithuania
+Lít-va
+Slovakia
+Xlô-va-ki-a
+Slovenia
+Xlô-ven-ni-a
+Croatia
+Crô-a-ti-a
+Serbia
+Xéc-bi-a
+Bosnia
+Montenegro
+Albania
+An-ba-ni
+Macedonia
+Bulgaria
+Romania
+Rumani
+Moldova
+Luxembourg
+Lúc-xăm-bua
+Monaco
+Malta
+Síp
+Cyprus
+Tunisia
+Tuy-ni-di
+Morocco
+Ma-rốc
+Sudan
+Xu-đăng
+Nam Sudan
+Ethiopia
+Ê-ti-ô-pi-a
+Kenya
+Kê-ni-a
+Tanzania
+Tan-da-ni-a
+Uganda
+Rwanda
+Somalia
+Xô-ma-li
+Ghana
+Ga-na
+Senegal
+Xê-nê-gan
+Cameroon
+Ca-mơ-run
+Congo
+Công-gô
+Zimbabwe
+Zambia
+Madagascar
+Ma-đa-gát-xca
+Bờ Biển Ngà
+Ecuador
+Ê-cu-a-đo
+Bolivia
+Bô-li-vi-a
+Paraguay
+Uruguay
+U-ru-goay
+Panama
+Pa-na-ma
+Costa Rica
+Cốt-xta Ri-ca
+Nicaragua
+Ni-ca-ra-goa
+Guatemala
+Honduras
+El Salvador
+Jamaica
+Haiti
+Puerto Rico
+Papua New Guinea
+Fiji
+Phi-gi
+Maldives
+Man-đi-vơ
+Bhutan
+Bu-tan
+Bắc Triều Tiên
+Abu Dhabi
+Dubai
+Doha
+Manama
+Muscat
+Beirut
+Bây-rút
+Amman
+Jeddah
+Mecca
+Aleppo
+A-lép-pô
+Mosul
+Mô-xun
+Basra
+Gaza
+Dải Gaza
+Bờ Tây
+Crimea
+Crưm
+Donbass
+Minsk
+Warsaw
+Vác-sa-va
+Prague
+Pra-ha
+Budapest
+Bu-đa-pét
+Bucharest
+Athens
+A-ten
+Lisbon
+Lít-xbon
+Amsterdam
+Copenhagen
+Cô-pen-ha-ghen
+Oslo
+Helsinki
+Hen-xin-ki
+Zurich
+Munich
+Frankfurt
+Hamburg
+Venice
+Barcelona
+Saint Petersburg
+Xanh Pê-téc-bua
+Vladivostok
+Vla-đi-vô-xtốc
+Siberia
+Xi-bê-ri
+Mumbai
+Kolkata
+Dhaka
+Đắc-ca
+Kathmandu
+Colombo
+Karachi
+Lahore
+Tashkent
+Ulan Bator
+U-lan Ba-to
+Pyongyang
+Busan
+Incheon
+Jeju
+Kyoto
+Yokohama
+Nagoya
+Hiroshima
+Fukushima
+Okinawa
+Hokkaido
+Đài Bắc
+Quảng Châu
+Thâm Quyến
+Hàng Châu
+Nam Ninh
+Côn Minh
+Trùng Khánh
+Thiên Tân
+Vũ Hán
+Hạ Môn
+Tân Cương
+Tây Tạng
+Nội Mông
+Chiết Giang
+Giang Tô
+Phúc Kiến
+Tứ Xuyên
+Hắc Long Giang
+Liêu Ninh
+Hà Bắc
+Thiểm Tây
+Cam Túc
+Giang Tây
+Macau
+Xiêm Riệp
+Siem Reap
+Battambang
+Sihanoukville
+Luông Pha-bang
+Luang Prabang
+Savannakhet
+Xa-van-na-khệt
+Chiang Mai
+Phuket
+Pattaya
+Mandalay
+Naypyidaw
+Nay-pi-đô
+Cebu
+Davao
+Luzon
+Mindanao
+Bali
+Sumatra
+Borneo
+Sarawak
+Penang
+Johor
+Surabaya
+Bandar Seri Begawan
+Dili
+Đi-li
+Perth
+Melbourne
+Brisbane
+Adelaide
+Auckland
+Wellington
+Vancouver
+Toronto
+Montreal
+Quebec
+Ontario
+Mexico City
+Sao Paulo
+Rio de Janeiro
+Buenos Aires
+Lima
+Bogota
+Caracas
+Ca-ra-cát
+Quito
+Hawaii
+Ha-oai
+Alaska
+A-lát-xca
+California
+Ca-li-phoóc-ni-a
+Texas
+Florida
+Virginia
+Arizona
+Nevada
+Oregon
+Colorado
+Ohio
+Michigan
+Illinois
+Pennsylvania
+New Jersey
+Massachusetts
+North Carolina
+South Carolina
+Los Angeles
+San Francisco
+San Diego
+Chicago
+Boston
+Seattle
+Houston
+Dallas
+Miami
+Las Vegas
+Philadelphia
+Detroit
+Guam
+Đông Âu
+Tây Âu
+Bắc Âu
+Nam Âu
+Trung Âu
+Tây Á
+Bắc Á
+Bắc Phi
+Tây Phi
+Đông Phi
+Trung Mỹ
+Mỹ La-tinh
+châu Đại Dương
+Châu Đại Dương
+Nam Cực
+Bắc Cực
+Bắc Băng Dương
+Địa Trung Hải
+Biển Đen
+Biển Caspi
+Biển Hoa Đông
+Biển Nhật Bản
+Vùng Vịnh
+vùng Vịnh
+Vịnh Ba Tư
+bán đảo Triều Tiên
+Bán đảo Triều Tiên
+Bán đảo Ả Rập
+phương Tây
+""")
+COUNTRIES = COUNTRIES + tuple(n for n in WORLD_PLACES if n not in COUNTRIES)
+
 #: Country names that are also common given names or words (Anh, Đức, Nga, Nhật, Ý): places only
 #: when they stand alone, between lower-case words.
 AMBIGUOUS_COUNTRIES = _nfc(["Anh", "Đức", "Nga", "Nhật", "Ý", "Lào", "Mỹ", "Pháp", "Úc", "Bỉ", "Séc", "Áo"])
@@ -547,14 +864,90 @@ vùng
 Vùng
 đồng bằng
 miền
+Miền
 khu
 Khu
 """)
+#: Unit words of named facilities and sites (hotels, parks, pagodas, cemeteries, markets, toll stations,
+#: stations, junctions, power plants): the gold keeps them in the LOC span (``chùa Khải Đoan``,
+#: ``nút giao Trường Sơn``, ``nhà máy thủy điện Sông Ba Hạ``).
+FACILITY_UNITS = _lines("""
+khách sạn
+Khách sạn
+công viên
+Công viên
+chùa
+Chùa
+đình
+đền
+Đền
+nhà thờ
+Nhà thờ
+làng
+nghĩa trang liệt sĩ
+nghĩa trang liệt sỹ
+Nghĩa trang liệt sĩ
+Nghĩa trang liệt sỹ
+Nghĩa trang Liệt sĩ
+Nghĩa trang Liệt sỹ
+trạm thu phí BOT
+Trạm thu phí BOT
+nghĩa trang
+Nghĩa trang
+thác
+Thác
+chợ
+khu du lịch quốc gia
+Khu du lịch quốc gia
+khu du lịch sinh thái
+Khu du lịch sinh thái
+trạm thu phí đường bộ
+Trạm thu phí đường bộ
+trạm thu phí
+Trạm thu phí
+trạm thu giá
+Trạm thu giá
+nhà ga
+Nhà ga
+ga
+bến xe
+Bến xe
+bến phà
+Bến phà
+sân vận động
+Sân vận động
+nút giao
+Nút giao
+giao lộ
+Giao lộ
+vòng xoay
+Vòng xoay
+ngã ba
+ngã tư
+nhà máy thủy điện
+Nhà máy thủy điện
+Nhà máy Thủy điện
+nhà máy nhiệt điện
+Nhà máy nhiệt điện
+Nhà máy Nhiệt điện
+công trình thủy điện
+Công trình thủy điện
+thủy điện
+Thủy điện
+nhiệt điện
+Nhiệt điện
+phố cổ
+Phố cổ
+khu phố cổ
+Khu phố cổ
+Đại lễ đường
+""")
+PLACE_UNITS = PLACE_UNITS + FACILITY_UNITS
 #: Unit words of natural places whose bare name is the same place (``bán đảo Sơn Trà`` → ``Sơn Trà``).
 NATURAL_UNITS = _nfc(["bán đảo", "Bán đảo", "quần đảo", "Quần đảo", "đảo", "Đảo", "vịnh", "Vịnh", "sông", "Sông",
                       "núi", "Núi", "đèo", "Đèo", "hồ", "kênh", "Kênh"])
 #: Unit words that need a capitalised name right after them and may be a common noun otherwise.
-WEAK_PLACE_UNITS = _nfc(["hồ", "Hồ", "đường", "Đường", "phố", "Phố", "khu", "Khu", "miền", "vùng", "Vùng",
+WEAK_PLACE_UNITS = _nfc(["hồ", "Hồ", "đường", "Đường", "phố", "Phố", "khu", "Khu", "miền", "Miền", "vùng", "Vùng",
                          "cầu", "Cầu", "sông", "Sông", "núi", "Núi", "đảo", "Đảo", "Cảng", "cảng"])
 
 
@@ -888,6 +1281,18 @@ Kho bạc
 Công an
 Cảnh sát
 Quân khu
+Quân đoàn
+Binh đoàn
+Sư đoàn
+Lữ đoàn
+Trung đoàn
+Tiểu đoàn
+Đại đội
+Hải đoàn
+Hải đội
+Hạm đội
+Quân chủng
+Binh chủng
 Trung tâm
 Phòng
 Hội Nông dân

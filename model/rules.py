@@ -241,7 +241,11 @@ _WEAK_HEADS = frozenset(fold(h) for h in ("Ban", "Hội", "Đài", "Phòng", "Qu
                                           "Liên minh", "Nhà máy", "Vụ", "Cục", "Chi cục", "Tổng cục", "Tổ chức",
                                           "Đại sứ quán", "Tổng Lãnh sự quán", "Lãnh sự quán", "Phái đoàn",
                                           "Cơ quan đại diện", "Học viện", "Bệnh viện", "Đại học", "Hiệp hội",
-                                          "Trường Đại học", "Trường Cao đẳng", "Ban Quản lý", "Đài")) | frozenset(
+                                          "Trường Đại học", "Trường Cao đẳng", "Ban Quản lý", "Đài",
+                                          # military units: "Lữ đoàn 28", "Sư đoàn Bộ binh 5", not "Sư đoàn" alone
+                                          "Quân đoàn", "Binh đoàn", "Sư đoàn", "Lữ đoàn", "Trung đoàn", "Tiểu đoàn",
+                                          "Đại đội", "Hải đoàn", "Hải đội", "Hạm đội", "Quân chủng",
+                                          "Binh chủng")) | frozenset(
     fold(h) for h in gz.PUBLIC_HEADS if h.startswith(("Trường ", "Ngân hàng Nhà nước chi")))
 # Heads that are also verbs or common words at the start of a sentence ("Tổ chức hội nghị …").
 _MIDSENTENCE_HEADS = frozenset(fold(h) for h in ("Tổ chức",))
@@ -349,6 +353,8 @@ def _name_end(sent: Sentence, i: int, allow_digits: bool = False, max_words: int
     """End word index of a place or body name starting at word ``i``: a capitalised run,
     cut before a trailing personal name (``huyện Tuy Phước Nguyễn Văn A``)."""
     j = _cap_run_end(sent, i, max_words=max_words, allow_digits=allow_digits)
+    if _person_run(sent, i) == j:
+        return j  # the whole name is a person's: "nút giao Nguyễn Thái Sơn", not "Nguyễn" + "Thái Sơn"
     for k in range(i + 1, j):
         if _person_run(sent, k) == _cap_run_end(sent, k, max_words=8):
             return k
@@ -779,6 +785,33 @@ def lf_org_acronym(sent: Sentence) -> Iterator[EntityVote]:
         yield m.start(), m.end(), ORG
 
 
+_RX_PRESS = _rx(rf"(?<!{_L})báo (?=[{_UPPER}])")
+# "thông báo", "cảnh báo", "họp báo" … end in "báo" but name no paper; "tờ báo X" does.
+_PRESS_KEEP = frozenset(("tờ", "tòa", "trên", "đăng", "của"))
+_PRESS_NOT = frozenset(("tin", "mách", "tố", "phản", "hồi", "bẩm", "trả"))
+
+
+@entity_lf(accuracy=0.85, priority=4)
+def lf_newspaper(sent: Sentence) -> Iterator[EntityVote]:
+    """A newspaper written with a lower-case ``báo`` (kept in the span, as in ``Báo Thanh tra``):
+    ``báo Tiền phong``, ``báo Người Đưa Tin``, ``báo Nghệ An``; not ``thông báo Nga``, ``họp báo
+    Chính phủ`` (a word ending in ``báo``), nor ``báo Mỹ`` (a country's press)."""
+    for m in _RX_PRESS.finditer(sent.text):
+        prev = sent.text[max(0, m.start() - 16) : m.start()].lower().split()
+        word = prev[-1] if prev else ""
+        if word == "tin" and prev[-2:-1] == ["thông"]:
+            word = "thông tin"  # "thông tin báo X nêu" is the paper's news, "tin báo" a tip-off
+        if word in _PRESS_NOT or (word not in _PRESS_KEEP and f"{word} báo" in _dictionary()):
+            continue
+        end = _org_name_end(sent, m.end() - 1, public=True, need_name=True)
+        if end is None:
+            continue
+        name = sent.text[m.end() : end]
+        if name in gz.COUNTRIES and name not in gz.PROVINCES:
+            continue
+        yield m.start(), end, ORG
+
+
 @entity_lf(accuracy=0.7, priority=2)
 def lf_party(sent: Sentence) -> Iterator[EntityVote]:
     """``Đảng`` written alone, capitalised, for the Party (a specific body, as the seeds decide):
@@ -890,15 +923,30 @@ def lf_admin_place(sent: Sentence) -> Iterator[EntityVote]:
         name = sent.text[m.end() : end].lstrip(". ")
         if unit in gz.PROVINCE_UNITS and not name:
             continue
-        if unit.lower() in ("thôn", "ấp", "bản", "xã", "phường", "quận") and name.split()[0] in _NOT_NAME:
+        if unit.lower() in ("thôn", "ấp", "bản", "xã", "phường", "quận") and name.split()[0] in _NOT_NAME \
+                and not _known_or_two_word_name(sent, name, end):
             continue
         if unit in ("Bản", "bản") and not _is_cap(name[:1]):
             continue
         yield m.start(), end, LOC
 
 
+def _known_or_two_word_name(sent: Sentence, name: str, end: int) -> bool:
+    """Whether a unit's name that opens with a common word is still a name: a known district
+    (``quận Hai Bà Trưng``) or two words, the second no common word (``phường Kỳ Liên``,
+    ``xã Đồng Tâm``; not ``xã Trong năm``)."""
+    districts = _districts()
+    if districts is not None and districts.fullmatch(sent.text, end - len(name), end):
+        return True
+    words = name.split()
+    return len(words) >= 2 and words[1] not in _NOT_NAME and _is_cap(words[1])
+
+
+_FACILITY_UNITS = frozenset(fold(u) for u in gz.FACILITY_UNITS)
 _RX_PLACE_UNIT = _rx(rf"{_EDGE_L}(?:{_alt(set(gz.PLACE_UNITS) - {'Hồ'})}) ")
 _RX_REGION = re.compile(rf"(?i:{_alt(c for c in gz.COUNTRIES if ' ' in c)}){_EDGE_R}")
+# A part of the country after "miền" ("miền Trung", "miền Tây"); "Trung" is a common word elsewhere.
+_RX_DIRECTION = _rx(rf"(?:Bắc|Trung|Nam|Tây|Đông)(?: (?:Bắc|Nam))?(?![^\W_])(?! [{_UPPER}])")
 _RX_KM = re.compile(r"(?<![^\W_])Km ?\d+(?:\+\d+)?(?![^\W_])")
 
 
@@ -918,10 +966,19 @@ def lf_place_unit(sent: Sentence) -> Iterator[EntityVote]:
             taken = region.end()
             yield m.start(), region.end(), LOC
             continue
+        direction = _RX_DIRECTION.match(sent.text, pos)
+        if direction and unit.lower() == "miền":
+            taken = direction.end()
+            yield m.start(), direction.end(), LOC
+            continue
         i = sent.word_at.get(pos)
         if i is None:
             continue
         w = sent.word(i)
+        if unit in _FACILITY_UNITS and (not _is_cap(w) or _ends_word(sent, m.start(), unit)):
+            continue  # lf_facility_place; "gia đình", "khai thác"
+        if unit in _FACILITY_UNITS and w.isupper() and w.isalpha() and _cap_run_end(sent, i) == i + 1:
+            continue  # "trạm thu phí BOT": a kind, not a name
         numbered = unit.lower() in ("quốc lộ", "tỉnh lộ", "đường", "khu", "cầu", "cảng") and w[0].isdigit()
         if not (_is_cap(w) or numbered):
             continue
@@ -945,6 +1002,66 @@ def lf_place_unit(sent: Sentence) -> Iterator[EntityVote]:
         yield m.start(), end, LOC
     for m in _RX_KM.finditer(sent.text):
         yield m.start(), m.end(), LOC
+
+
+def _ends_word(sent: Sentence, start: int, unit: str) -> bool:
+    """Whether a one-syllable unit word at ``start`` ends a longer word: ``gia đình``, ``khai thác``."""
+    prev = sent.text[max(0, start - 12) : start].split()
+    return " " not in unit and bool(prev) and f"{prev[-1].lower()} {unit.lower()}" in _dictionary()
+
+
+def _inner_place(sent: Sentence, pos: int) -> int | None:
+    """End offset of a named place starting at ``pos`` with its own unit word (``tỉnh Đồng Nai``,
+    ``cầu Quán Hàu``), which a facility's span takes in; ``None`` without a name."""
+    unit = _ADMIN_UNIT.match(sent.text, pos)
+    if unit:
+        end = _admin_place_at(sent, pos)
+        return end if end is not None and end > unit.end() + 1 else None
+    if _RX_PLACE_UNIT.match(sent.text, pos):
+        inner = Sentence(sent.text[pos:])
+        return next((pos + e for s, e, _ in lf_place_unit(inner) if s == 0), None)
+    return None
+
+
+@entity_lf(accuracy=0.85, priority=4)
+def lf_facility_place(sent: Sentence) -> Iterator[EntityVote]:
+    """A facility named by the place it stands on, which its span takes in (over the place's own
+    vote): ``nghĩa trang liệt sĩ tỉnh Đồng Nai``, ``trạm thu phí cầu Quán Hàu``,
+    ``nhà máy thủy điện sông Ba Hạ``."""
+    for m in _RX_PLACE_UNIT.finditer(sent.text):
+        unit = m.group().strip()
+        if unit not in _FACILITY_UNITS or _is_cap(sent.text[m.end() : m.end() + 1]) or \
+                _ends_word(sent, m.start(), unit):
+            continue
+        inner = _inner_place(sent, m.end())
+        if inner is not None:
+            yield m.start(), inner, LOC
+
+
+# Abbreviated unit words glued to or before a name: "Q.Tân Bình", "TX Ba Đồn", "P.Bến Nghé", "Q.3".
+_RX_SHORT_UNIT = re.compile(rf"(?<![^\W_])(?:(Q|H|TX|Tx)\. ?|(TX) |(P)\. ?)(?=[{_UPPER}])"
+                            rf"|(?<![^\W_])Q\. ?\d{{1,2}}(?![^\W_]|[.,]\d)")
+
+
+@cache
+def _wards() -> re.Pattern | None:
+    names = [n for n in gz.admin_units_table()["wards"] if " " in n]
+    return _gazetteer(names) if names else None
+
+
+@entity_lf(accuracy=0.85, priority=3)
+def lf_short_unit_place(sent: Sentence) -> Iterator[EntityVote]:
+    """A district or ward after an abbreviated unit word, kept in the span: ``Q.Tân Bình``,
+    ``TX Ba Đồn``, ``P.Bến Nghé``, ``Q.3``. The name must be a known one of that rank (``H.Nguyên``
+    is a byline's initial, not a district)."""
+    for m in _RX_SHORT_UNIT.finditer(sent.text):
+        if m.group(1) is None and m.group(2) is None and m.group(3) is None:
+            yield m.start(), m.end(), LOC  # "Q.3"
+            continue
+        table = _wards() if m.group(3) else _districts()
+        place = table.match(sent.text, m.end()) if table is not None else None
+        if place and _ends_run(sent, place.end()):
+            yield m.start(), place.end(), LOC
 
 
 @entity_lf(accuracy=0.88, priority=2)

@@ -191,6 +191,19 @@ def test_lf_source_tag_credit_and_theo():
     assert spans(rules.lf_source_tag, "Ảnh: KT") == []  # initials are no name
 
 
+def test_military_units_need_a_name_or_number():
+    assert entities("thuộc Tiểu đoàn 1, Trung đoàn 4 thuộc Sư đoàn Bộ binh 5 và Lữ đoàn 28.") == [
+        ("Tiểu đoàn 1", "ORG"), ("Trung đoàn 4", "ORG"), ("Sư đoàn Bộ binh 5", "ORG"), ("Lữ đoàn 28", "ORG")]
+    assert entities("Sư đoàn đã hành quân suốt đêm.") == []
+
+
+def test_lf_newspaper():
+    assert spans(rules.lf_newspaper, "làm rõ thông tin báo Tiền phong nêu, theo báo Người Đưa Tin") == [
+        ("báo Tiền phong", ORG), ("báo Người Đưa Tin", ORG)]
+    assert spans(rules.lf_newspaper, "ảnh trên báo Nghệ An") == [("báo Nghệ An", ORG)]
+    # a word that ends in "báo", a report, a country's press, a tip-off
+    assert spans(rules.lf_newspaper, "thông báo Nga, họp báo Chính phủ, báo cáo Bộ, theo báo Mỹ, tin báo Công an") == []
+
 # --- places ---------------------------------------------------------------------------------------
 def test_lf_admin_place():
     assert [m for m, _ in spans(rules.lf_admin_place, "tại xã Tân Lập, huyện Đan Phượng, TP. Hà Nội và Quận 3")] == [
@@ -208,6 +221,43 @@ def test_lf_place_unit():
     assert spans(rules.lf_place_unit, "khu vực biên giới và cảng biển") == []
 
 
+def test_lf_admin_place_names_that_open_with_a_common_word():
+    assert gazetteers.admin_units_table()["districts"], "underthesea's administrative-units table is missing"
+    assert spans(rules.lf_admin_place, "tại phường Kỳ Liên và xã Đồng Tâm") == [
+        ("phường Kỳ Liên", LOC), ("xã Đồng Tâm", LOC)]
+    assert spans(rules.lf_admin_place, "Công an quận Hai Bà Trưng") == [("quận Hai Bà Trưng", LOC)]
+    assert spans(rules.lf_admin_place, "các xã Trong năm qua") == []
+
+
+def test_lf_place_unit_regions_and_facilities():
+    assert spans(rules.lf_place_unit, "bốn tỉnh miền Trung và Miền Bắc") == [("miền Trung", LOC), ("Miền Bắc", LOC)]
+    found = [m for m, _ in spans(rules.lf_place_unit, "từ chùa Khải Đoan đến công viên Gia Định, nút giao "
+                                                      "Nguyễn Thái Sơn – Nguyễn Kiệm và Nghĩa trang Liệt sỹ A1")]
+    assert found == ["chùa Khải Đoan", "công viên Gia Định", "nút giao Nguyễn Thái Sơn – Nguyễn Kiệm",
+                     "Nghĩa trang Liệt sỹ A1"]
+    # a unit word inside a longer word, a kind after the unit
+    assert spans(rules.lf_place_unit, "kế hoạch hóa gia đình Hưng Lộc, khai thác Bạch Hổ, các trạm thu phí BOT") == []
+
+
+def test_lf_facility_place_takes_in_the_place_it_stands_on():
+    assert spans(rules.lf_facility_place, "trạm thu phí cầu Quán Hàu và nghĩa trang liệt sĩ tỉnh Đồng Nai") == [
+        ("trạm thu phí cầu Quán Hàu", LOC), ("nghĩa trang liệt sĩ tỉnh Đồng Nai", LOC)]
+    assert spans(rules.lf_facility_place, "các trạm thu phí trên quốc lộ, nghĩa trang của tỉnh") == []
+
+
+def test_lf_short_unit_place():
+    assert gazetteers.admin_units_table()["districts"], "underthesea's administrative-units table is missing"
+    assert spans(rules.lf_short_unit_place, "đường Trường Sơn (Q.Tân Bình, TP.HCM), TX Ba Đồn, Q.1") == [
+        ("Q.Tân Bình", LOC), ("TX Ba Đồn", LOC), ("Q.1", LOC)]
+    assert spans(rules.lf_short_unit_place, "Ảnh: H.Nguyên, giá Q.1,5") == []  # an initial, a number
+
+
+def test_world_places():
+    assert entities("Hội nghị thượng đỉnh tại Manama, Bahrain và Doha, Qatar; vùng Vịnh; bang Florida") == [
+        ("Manama", "LOC"), ("Bahrain", "LOC"), ("Doha", "LOC"), ("Qatar", "LOC"), ("vùng Vịnh", "LOC"),
+        ("Florida", "LOC")]
+
+
 def test_lf_known_place_only_as_a_whole_capitalised_run():
     assert spans(rules.lf_known_place, "Nghệ An và Hà Tĩnh, Việt Nam-Lào") == [
         ("Nghệ An", LOC), ("Hà Tĩnh", LOC), ("Việt Nam", LOC), ("Lào", LOC)]
@@ -215,8 +265,7 @@ def test_lf_known_place_only_as_a_whole_capitalised_run():
 
 
 def test_lf_known_district_after_a_preposition():
-    if not gazetteers.admin_units_table()["districts"]:
-        pytest.skip("underthesea's administrative-units table is not installed")
+    assert gazetteers.admin_units_table()["districts"], "underthesea's administrative-units table is missing"
     assert spans(rules.lf_known_district, "du khách đến Sa Pa và gặp Vân Đồn Xanh") == [("Sa Pa", LOC)]
 
 
