@@ -3,8 +3,8 @@
 A config has four sections; every key has a default except ``model.encoder``::
 
     model:    {encoder, segmenter, max_length, dropout, relation_type_dim}
-    data:     {gold, extra_gold, gold_repeat, silver, silver_weight, silver_names_unknown, dev, dev_fraction,
-               silver_max_docs, exclude_ids}
+    data:     {gold, extra_gold, gold_repeat, silver, silver_weight, silver_names_unknown, silver_drop_cues,
+               dev, dev_fraction, silver_max_docs, exclude_ids}
     training: {epochs, max_steps, batch_size, learning_rate, head_learning_rate, ...}
     output:   {dir, export_onnx, int8}
 """
@@ -47,6 +47,9 @@ class DataSection:
     # Silver words the labeller left untyped that look like names (capitalised, not opening a sentence or
     # a quote) carry no tag loss: the rules' silence there is not evidence of O.
     silver_names_unknown: bool = False
+    # The share of silver mentions opened by a cue word (tỉnh, Công ty) that lose it, text and span
+    # together, so the model also sees the names bare (vner.training.augment).
+    silver_drop_cues: float = 0.0
     silver_max_docs: int | None = None
     dev: str | None = None  # a dev file; without one, dev_fraction of the gold documents
     dev_fraction: float = 0.2
@@ -173,6 +176,8 @@ def _check_ranges(config: TrainConfig) -> None:
         raise ConfigError("config key 'training.mixed_precision' must be no, fp16 or bf16")
     if not 0.0 <= config.data.dev_fraction < 1.0:
         raise ConfigError("config key 'data.dev_fraction' must be in [0, 1)")
+    if not 0.0 <= config.data.silver_drop_cues <= 1.0:
+        raise ConfigError("config key 'data.silver_drop_cues' must be in [0, 1]")
     if config.data.gold_repeat < 1:
         raise ConfigError("config key 'data.gold_repeat' must be at least 1")
     for key in ("epochs", "batch_size", "gradient_accumulation", "eval_batch_size"):

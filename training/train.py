@@ -27,6 +27,7 @@ from vner.model.decode import word_subword_ids
 from vner.model.document import Document, read_jsonl
 from vner.model.schema import ENTITY_TYPES, RELATION_TYPES
 from vner.model.subwords import BOS, EOS, PAD, SPECIAL_IDS, TOKENIZER_FILE, load_tokenizer, save_tokenizer
+from vner.training.augment import drop_cues
 from vner.training.config import ConfigError, TrainConfig
 from vner.training.data import ExampleSource, build_dataset, collate, split_dev
 
@@ -85,7 +86,8 @@ def load_documents(config: TrainConfig) -> tuple[list[Document], list[Document],
 
     Gold training documents come from ``data.gold`` then ``data.extra_gold``, each ``data.gold_repeat``
     times. A silver document is left out when its article is excluded, in the dev set, or annotated in
-    the gold (same id or same text): the gold labels supersede the labeller's.
+    the gold (same id or same text): the gold labels supersede the labeller's. Silver mentions lose
+    their cue words as ``data.silver_drop_cues`` says.
     """
     excluded = set(config.data.exclude_ids)
     all_gold = _read(config.data.gold, "data.gold")
@@ -101,6 +103,7 @@ def load_documents(config: TrainConfig) -> tuple[list[Document], list[Document],
     silver = [d for d in _read(config.data.silver, "data.silver") if d.id not in held_ids and d.text not in held_texts]
     if config.data.silver_max_docs is not None:
         silver = silver[: config.data.silver_max_docs]
+    silver = [drop_cues(d, config.data.silver_drop_cues, config.training.seed) for d in silver]
     if not train and not silver:
         raise ConfigError("no training documents: data.gold and data.silver are empty after exclusions")
     return train * config.data.gold_repeat, silver, dev
