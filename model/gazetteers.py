@@ -1220,6 +1220,10 @@ WEAK_ORG_ACRONYMS = _nfc(["Đảng", "Nhà nước", "MB", "WB", "EU", "UN"])
 
 #: Head words of public bodies: the place written after them belongs to the name.
 PUBLIC_HEADS = _lines("""
+HĐQT
+Hội đồng quản trị
+HĐTV
+Hội đồng thành viên
 Ủy ban nhân dân
 Hội đồng nhân dân
 Ủy ban Mặt trận Tổ quốc Việt Nam
@@ -1341,7 +1345,8 @@ Ban Kinh tế
 COMPANY_HEADS = _nfc(pipeline.COMPANY_HEADS)
 
 #: Heads that make a name on their own, without anything after them.
-STANDALONE_HEADS = _nfc(["Quân ủy Trung ương", "Quân ủy TƯ", "UBND", "HĐND", "Tỉnh ủy", "Thành ủy", "Huyện ủy",
+STANDALONE_HEADS = _nfc(["HĐQT", "Hội đồng quản trị", "HĐTV", "Hội đồng thành viên",  # a company's board
+                         "Quân ủy Trung ương", "Quân ủy TƯ", "UBND", "HĐND", "Tỉnh ủy", "Thành ủy", "Huyện ủy",
                          "Quận ủy", "Thị ủy",
                          "Tỉnh đoàn", "Thành đoàn", "Ủy ban nhân dân", "Hội đồng nhân dân", "UBMTTQ", "MTTQ"])
 #: Heads that may be followed by a bare unit word as their place (``UBND tỉnh``, ``Bộ CHQS tỉnh``).
@@ -1630,10 +1635,6 @@ Tham mưu trưởng
 Tỉnh ủy viên
 Thành ủy viên
 Huyện ủy viên
-Chủ tịch HĐQT
-Chủ tịch Hội đồng quản trị
-Thành viên HĐQT
-Thành viên Hội đồng quản trị
 Hiệu trưởng
 Kế toán trưởng
 Tổng biên tập

@@ -274,11 +274,20 @@ def _person_run(sent: Sentence, i: int, min_len: int = 2, max_len: int = 4) -> i
     return j
 
 
+def _opens_word(sent: Sentence, start: int, end: int) -> bool:
+    """Whether the one-word country at ``start:end`` opens a common word with the lower-case
+    syllable after it: ``Vụ Pháp chế``, ``Mỹ phẩm``, ``Nhật ký``; not ``Pháp và Đức``."""
+    if sent.text[start:end] not in _AMBIGUOUS_COUNTRY_SET:
+        return False
+    m = re.match(rf" ([{_LOWER}]+)(?![^\W_])", sent.text[end : end + 12])
+    return bool(m) and f"{sent.text[start:end].lower()} {m.group(1)}" in _dictionary()
+
+
 def _place_at(sent: Sentence, offset: int) -> int | None:
     """End offset of a known place name (province, country, district) starting at ``offset``."""
     m = _places().match(sent.text, offset)
     if m:
-        return m.end()
+        return None if _opens_word(sent, offset, m.end()) else m.end()
     districts = _districts()
     if districts is not None:
         m = districts.match(sent.text, offset)
@@ -396,6 +405,35 @@ _RX_QUANTITY = _rx(r"(?:[.,]\d+)* ?(?:triệu|tỷ|tỉ|nghìn|ngàn|đồng|USD
 _RX_ABBR_JOIN = re.compile(rf"(?:[-–&][{_UPPER}]+)+(?![^\W_])")
 
 
+# Lower-case words that never belong to a body's name: they link the body to the rest of the sentence.
+_LINK_WORDS = frozenset(fold(w) for w in (
+    "với", "và", "của", "tại", "ở", "cho", "đã", "sẽ", "đang", "là", "có", "được", "bị", "về", "từ", "đến", "tới",
+    "theo", "trong", "ngoài", "như", "các", "những", "này", "đó", "thuộc", "cùng", "do", "vì", "để", "khi", "thì",
+    "mà", "nhưng", "hay", "hoặc", "trên", "dưới", "vào", "ra", "lên", "qua", "không", "chưa", "vừa", "mới", "cũng",
+    "phải", "cần", "nên", "rằng", "gồm", "lẫn", "cả", "mỗi", "toàn", "thăm", "làm", "họp", "kiểm", "giao"))
+
+
+def _lower_run_place(sent: Sentence, i: int, max_words: int = 2) -> int | None:
+    """End offset of a named place right after 1–``max_words`` plain lower-case words at word ``i``,
+    which then finish a body's name: ``Trung tâm Y tế dự phòng tỉnh Nghệ An``, ``Hiệp hội Mắc ca
+    Việt Nam``; not ``Sở Y tế với tỉnh Nghệ An`` (a linking word)."""
+    for k in range(i, min(i + max_words, len(sent.words))):
+        w = sent.word(k)
+        if _is_cap(w) or not w.isalpha() or w in _LINK_WORDS or sent.gap(k) != " " or _ADMIN_UNIT.fullmatch(w):
+            return None
+        nxt = k + 1
+        if nxt >= len(sent.words) or sent.gap(nxt) != " ":
+            return None
+        start = sent.words[nxt][0]
+        admin = _admin_place_at(sent, start)
+        if admin is not None and admin > sent.words[nxt][1]:
+            return admin
+        place = _place_at(sent, start)
+        if place is not None and _place_ends(sent, place) and sent.text[start:place] in gz.COUNTRIES:
+            return place
+    return None
+
+
 def _org_name_end(sent: Sentence, offset: int, public: bool, need_name: bool, lead_words: bool = False,
                   allow_number: bool = False) -> int | None:
     """End offset of an organisation name whose head ends at ``offset``.
@@ -465,6 +503,10 @@ def _org_name_end(sent: Sentence, offset: int, public: bool, need_name: bool, le
                 weak += 1
                 i = stop if stop < len(sent.words) else None
                 continue
+        if public and strong:
+            place = _lower_run_place(sent, i)
+            if place is not None:
+                return place
         if not public:
             form = _COMPANY_FORM_RX.match(sent.text, start)
             if form:
@@ -756,8 +798,29 @@ def lf_public_body(sent: Sentence) -> Iterator[EntityVote]:
             continue  # "Tỉnh ủy viên" is a title
         if head in ("Thanh tra", "Công an", "Kho bạc", "Cảnh sát") and end == m.end():
             continue
+        if _place_at(sent, m.start()) == end:
+            continue  # the head word opens a place name: "Hội An", "Trường Sa"
         taken = end
-        yield m.start(), end, ORG
+        yield _standing_start(sent, m.start(), head), end, ORG
+
+
+# "Thường trực Thành ủy" is the standing board of the body (ORG); after a title ("Phó Bí thư
+# Thường trực Tỉnh ủy") the word belongs to the title.
+_STANDING_HEADS = frozenset(fold(h) for h in ("Tỉnh ủy", "Thành ủy", "Huyện ủy", "Quận ủy", "Thị ủy", "Đảng ủy",
+                                              "HĐND", "UBND", "Hội đồng nhân dân", "Ủy ban nhân dân"))
+_RX_STANDING = _rx(r"(?<![^\W_])[Tt]hường trực $")
+_RX_TITLE_BEFORE = _rx(rf"(?:^|[^\w])(?:{_alt(gz.TITLES)}) $")
+
+
+def _standing_start(sent: Sentence, start: int, head: str) -> int:
+    """Start of a party or council body with a leading ``Thường trực`` not held by a title:
+    ``Thường trực Thành ủy``, ``thường trực HĐND``; ``Phó Chủ tịch Thường trực UBND`` keeps ``UBND``."""
+    if head not in _STANDING_HEADS:
+        return start
+    m = _RX_STANDING.search(sent.text, max(0, start - 12), start)
+    if not m or _RX_TITLE_BEFORE.search(sent.text, max(0, m.start() - 30), m.start()):
+        return start
+    return m.start()
 
 
 @entity_lf(accuracy=0.85, priority=4)
@@ -985,6 +1048,10 @@ def lf_place_unit(sent: Sentence) -> Iterator[EntityVote]:
         if w in _NOT_NAME and w not in _SURNAMES:
             continue
         end_word = _name_end(sent, i, allow_digits=True)
+        if unit in _FACILITY_UNITS and _place_at(sent, sent.words[i][0]) is None:
+            # a facility's name may end in a word completed by lower-case syllables:
+            # "Đại lễ đường Nhân dân", "Khách sạn Thắng lợi"
+            end_word = _compound_end(sent, end_word - 1)
         end = sent.words[end_word - 1][1]
         # infrastructure joining names by dashes: "Con Ong – Hòn Nét", "Hà Nội – Hải Phòng – … – Móng Cái"
         while True:
@@ -1077,7 +1144,7 @@ def lf_known_place(sent: Sentence) -> Iterator[EntityVote]:
             prev = re.search(rf"({_CAPW}) $", before).group(1)
             if prev not in ("Tại", "Về", "Của", "Với", "Ở", "Từ", "Đến", "Và", "Cho", "Theo", "Như", "Cả"):
                 continue
-        if not _ends_run(sent, e):
+        if not _ends_run(sent, e) or _opens_word(sent, s, e):
             continue
         yield s, e, LOC
 
@@ -1092,7 +1159,7 @@ def lf_isolated_country(sent: Sentence) -> Iterator[EntityVote]:
     """A country whose name is also a given name (``Nga``, ``Anh``, ``Đức``), standing alone
     between lower-case words: ``Về phía Nga có …``, ``thăm chính thức Anh và Đức``."""
     for m in _RX_AMBIGUOUS_COUNTRY.finditer(sent.text):
-        if not _MARKER_BEFORE.search(sent.text, 0, m.start()):
+        if not _MARKER_BEFORE.search(sent.text, 0, m.start()) and not _opens_word(sent, m.start(), m.end()):
             yield m.start(), m.end(), LOC
 
 

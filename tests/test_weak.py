@@ -163,6 +163,43 @@ def test_lf_public_body(text, expected):
     assert [m for m, _ in spans(rules.lf_public_body, text)] == expected
 
 
+def test_a_body_name_ending_in_lower_case_words_takes_its_place():
+    assert [m for m, _ in spans(rules.lf_public_body, "Trung tâm Y tế dự phòng tỉnh Nghệ An cho biết")] == [
+        "Trung tâm Y tế dự phòng tỉnh Nghệ An"]
+    assert [m for m, _ in spans(rules.lf_public_body, "Hiệp hội Mắc ca Việt Nam họp")] == [
+        "Hiệp hội Mắc ca Việt Nam"]
+    # a linking word is no part of the name
+    assert [m for m, _ in spans(rules.lf_public_body, "Trung tâm Y tế với tỉnh Nghệ An")] == ["Trung tâm Y tế"]
+
+
+def test_standing_board_of_a_body_is_the_body():
+    assert [m for m, _ in spans(rules.lf_public_body, "được Thường trực Thành ủy Hà Nội xem xét")] == [
+        "Thường trực Thành ủy Hà Nội"]
+    assert [m for m, _ in spans(rules.lf_public_body, "xin ý kiến thường trực HĐND, và")] == ["thường trực HĐND"]
+    # after a title, "Thường trực" is part of the title
+    assert [m for m, _ in spans(rules.lf_public_body, "Phó Chủ tịch Thường trực UBND tỉnh họp")] == ["UBND tỉnh"]
+
+
+def test_a_head_word_opening_a_place_name_is_no_body():
+    assert spans(rules.lf_public_body, "lần thứ 4 tại Hội An là nơi") == []
+    assert [m for m, _ in spans(rules.lf_public_body, "Hội Nông dân tỉnh họp")] == ["Hội Nông dân tỉnh"]
+
+
+def test_a_country_opening_a_common_word_is_no_place():
+    assert [m for m, _ in spans(rules.lf_public_body, "phối hợp với Vụ Pháp chế triển khai")] == ["Vụ Pháp chế"]
+    assert spans(rules.lf_known_place, "Trưởng ban Pháp chế HĐND") == []
+    assert spans(rules.lf_isolated_country, "thăm chính thức Pháp và Đức") == [("Pháp", LOC), ("Đức", LOC)]
+
+
+def test_a_board_after_a_title_is_a_body():
+    assert entities("Ông Thanh Hùng, Phó chủ tịch HĐQT Vietjet nhận định.") == [
+        ("Thanh Hùng", PER), ("Phó chủ tịch", POS), ("HĐQT Vietjet", ORG)]
+    assert entities("Chủ tịch HĐQT Nguyễn Văn Hùng phát biểu.") == [
+        ("Chủ tịch", POS), ("HĐQT", ORG), ("Nguyễn Văn Hùng", PER)]
+    # a bare "Hội đồng" is no board
+    assert spans(rules.lf_public_body, "Hội đồng đã họp") == []
+
+
 def test_a_list_of_bodies_is_not_one_name():
     assert entities("Tổng cục Năng lượng và Tập đoàn Điện lực Việt Nam kiểm tra.") == [
         ("Tổng cục Năng lượng", ORG), ("Tập đoàn Điện lực Việt Nam", ORG)]
@@ -235,6 +272,9 @@ def test_lf_place_unit_regions_and_facilities():
                                                       "Nguyễn Thái Sơn – Nguyễn Kiệm và Nghĩa trang Liệt sỹ A1")]
     assert found == ["chùa Khải Đoan", "công viên Gia Định", "nút giao Nguyễn Thái Sơn – Nguyễn Kiệm",
                      "Nghĩa trang Liệt sỹ A1"]
+    # a facility's name completed into a word by lower-case syllables; a known place is not completed
+    assert spans(rules.lf_place_unit, "tại Đại lễ đường Nhân dân ở Bắc Kinh") == [("Đại lễ đường Nhân dân", LOC)]
+    assert spans(rules.lf_place_unit, "sân bay Nội Bài đã") == [("sân bay Nội Bài", LOC)]
     # a unit word inside a longer word, a kind after the unit
     assert spans(rules.lf_place_unit, "kế hoạch hóa gia đình Hưng Lộc, khai thác Bạch Hổ, các trạm thu phí BOT") == []
 
