@@ -943,6 +943,16 @@ Khu phố cổ
 Đại lễ đường
 """)
 PLACE_UNITS = PLACE_UNITS + FACILITY_UNITS
+
+#: Lower-case words between a facility's unit word and the place naming it: the gold keeps them
+#: in the LOC span (``nhà ga hành khách quốc tế Đà Nẵng``).
+FACILITY_QUALIFIERS = _lines("""
+hành khách
+hàng hóa
+quốc tế
+quốc nội
+nội địa
+""")
 #: Unit words of natural places whose bare name is the same place (``bán đảo Sơn Trà`` → ``Sơn Trà``).
 NATURAL_UNITS = _nfc(["bán đảo", "Bán đảo", "quần đảo", "Quần đảo", "đảo", "Đảo", "vịnh", "Vịnh", "sông", "Sông",
                       "núi", "Núi", "đèo", "Đèo", "hồ", "kênh", "Kênh"])
@@ -1653,6 +1663,8 @@ Trung úy
 Thiếu úy
 Chính trị viên
 Phó Chính ủy
+Bác sĩ
+Bác sỹ
 """)
 #: Academic and professional titles before a name (a POS of their own).
 ACADEMIC_TITLES = _lines("""

@@ -59,7 +59,8 @@ _L = r"[^\W\d_]"  # one letter
 _CAPW = rf"[{_UPPER}][^\W_]*"  # a capitalised word (may hold digits: Km3)
 # A hyphen followed by a lower-case letter joins the syllables of a transliterated name: ``Xy-ri``, ``La-vrốp``.
 _HYPHEN_SYLLABLE = rf"-[{_LOWER}][^\W_]*"
-_WORD = re.compile(rf"[^\W_]+(?:{_HYPHEN_SYLLABLE})*")
+# "St.Petersburg": an abbreviated first word glued by its dot is part of the name.
+_WORD = re.compile(rf"(?:(?<![^\W_.])(?:St|Ft|Mt)\.(?=[{_UPPER}]))?[^\W_]+(?:{_HYPHEN_SYLLABLE})*")
 _EDGE_L = rf"(?<!{_L})"  # no letter just before
 _EDGE_R = rf"(?!{_L})"  # no letter just after
 
@@ -764,6 +765,10 @@ def lf_central_body(sent: Sentence) -> Iterator[EntityVote]:
         yield m.start(), end, ORG
 
 
+# A lower-case "ban" after "Trưởng" opens the body the title heads: "Trưởng ban Pháp chế HĐND Hà Nội".
+_RX_TITLE_BAN = _rx(rf"(?<=[Tt]rưởng )ban(?= [{_UPPER}])")
+
+
 @entity_lf(accuracy=0.85, priority=4)
 def lf_public_body(sent: Sentence) -> Iterator[EntityVote]:
     """A public body: a head word grown over its name and place.
@@ -802,6 +807,10 @@ def lf_public_body(sent: Sentence) -> Iterator[EntityVote]:
             continue  # the head word opens a place name: "Hội An", "Trường Sa"
         taken = end
         yield _standing_start(sent, m.start(), head), end, ORG
+    for m in _RX_TITLE_BAN.finditer(sent.text):
+        end = _org_name_end(sent, m.end(), public=True, need_name=True)
+        if end is not None and end > m.end():
+            yield m.start(), end, ORG
 
 
 # "Thường trực Thành ủy" is the standing board of the body (ORG); after a title ("Phó Bí thư
@@ -823,6 +832,9 @@ def _standing_start(sent: Sentence, start: int, head: str) -> int:
     return m.start()
 
 
+_RX_FACILITY_HEAD = _rx(rf"(?:{_alt(gz.FACILITY_UNITS)}){_EDGE_R}")
+
+
 @entity_lf(accuracy=0.85, priority=4)
 def lf_company(sent: Sentence) -> Iterator[EntityVote]:
     """A company, group, bank or cooperative with its name (a place after it stays out):
@@ -830,6 +842,9 @@ def lf_company(sent: Sentence) -> Iterator[EntityVote]:
     for m in _COMPANY_HEAD_RX.finditer(sent.text):
         if sent.text[m.start()].islower():
             continue
+        facility = _RX_FACILITY_HEAD.match(sent.text, m.start())
+        if facility and facility.end() > m.end():
+            continue  # "Nhà máy Thủy điện Sông Ba Hạ": a site (LOC), lf_place_unit
         end = _org_name_end(sent, m.end(), public=False, need_name=True)
         if end is None or end == m.end():
             continue
@@ -1045,7 +1060,7 @@ def lf_place_unit(sent: Sentence) -> Iterator[EntityVote]:
         numbered = unit.lower() in ("quốc lộ", "tỉnh lộ", "đường", "khu", "cầu", "cảng") and w[0].isdigit()
         if not (_is_cap(w) or numbered):
             continue
-        if w in _NOT_NAME and w not in _SURNAMES:
+        if w in _NOT_NAME and w not in _SURNAMES and not _name_despite_common(sent, unit, i):
             continue
         end_word = _name_end(sent, i, allow_digits=True)
         if unit in _FACILITY_UNITS and _place_at(sent, sent.words[i][0]) is None:
@@ -1071,6 +1086,23 @@ def lf_place_unit(sent: Sentence) -> Iterator[EntityVote]:
         yield m.start(), m.end(), LOC
 
 
+def _name_despite_common(sent: Sentence, unit: str, i: int) -> bool:
+    """Whether a unit's name opening with a common word is still a name: a river or a site
+    opening with a unit word or numeral, then another capitalised word (``thủy điện Sông Ba Hạ``,
+    ``sông Ba Hạ``), or a river's one-word name closing the clause (``trên sông Ba.``; not ``sông Ba và``)."""
+    if unit.lower() != "sông" and unit not in _FACILITY_UNITS:
+        return False
+    after = sent.text[sent.words[i][1] :]
+    if i + 1 < len(sent.words) and sent.gap(i + 1) == " " and _is_cap(sent.word(i + 1)) \
+            and (sent.word(i + 1) not in _NOT_NAME or sent.word(i) in _NATURAL_HEADS):
+        return True
+    return unit.lower() == "sông" and sent.word(i) in _NUMERAL_NAMES and bool(re.match(r"\s*(?:[.,;:!?”\"]|$)", after))
+
+
+_NATURAL_HEADS = frozenset(fold(w) for w in ("Sông", "Hồ", "Núi", "Suối", "Thác", "Đèo"))
+_NUMERAL_NAMES = frozenset(("Ba", "Hai", "Bốn", "Năm", "Sáu", "Bảy", "Tám", "Chín", "Mười", "Một"))
+
+
 def _ends_word(sent: Sentence, start: int, unit: str) -> bool:
     """Whether a one-syllable unit word at ``start`` ends a longer word: ``gia đình``, ``khai thác``."""
     prev = sent.text[max(0, start - 12) : start].split()
@@ -1090,6 +1122,9 @@ def _inner_place(sent: Sentence, pos: int) -> int | None:
     return None
 
 
+_RX_FACILITY_QUALIFIERS = _rx(rf"(?:(?:{_alt(gz.FACILITY_QUALIFIERS)}) )+")
+
+
 @entity_lf(accuracy=0.85, priority=4)
 def lf_facility_place(sent: Sentence) -> Iterator[EntityVote]:
     """A facility named by the place it stands on, which its span takes in (over the place's own
@@ -1103,6 +1138,12 @@ def lf_facility_place(sent: Sentence) -> Iterator[EntityVote]:
         inner = _inner_place(sent, m.end())
         if inner is not None:
             yield m.start(), inner, LOC
+            continue
+        qualified = _RX_FACILITY_QUALIFIERS.match(sent.text, m.end())
+        if qualified:  # "nhà ga hành khách quốc tế Đà Nẵng": a known place after the kind of facility
+            place = _place_at(sent, qualified.end())
+            if place is not None and _ends_run(sent, place):
+                yield m.start(), place, LOC
 
 
 # Abbreviated unit words glued to or before a name: "Q.Tân Bình", "TX Ba Đồn", "P.Bến Nghé", "Q.3".
@@ -1182,6 +1223,8 @@ _RX_TITLE = _rx(
     rf"{_EDGE_L}(?:(?:{_alt(gz.TITLE_PREFIXES)}) )?(?i:{_TITLE_CORE})(?: (?:{_alt(gz.TITLE_SUFFIXES)}))?{_EDGE_R}"
 )
 _RX_ACADEMIC = re.compile(rf"{_EDGE_L}(?:{_alt(gz.ACADEMIC_TITLES)})(?=\.? [{_UPPER}])")
+# The level of a local office after a lower-case title: "chủ tịch tỉnh", "chủ tịch xã" (not "tỉnh ủy").
+_RX_LOWER_LEVEL = _rx(r" (?:tỉnh|huyện|xã|phường|quận|thành phố|thị xã|thị trấn)(?! ?ủy)(?![^\W_])")
 _PORTFOLIO_TITLES = ("Bộ trưởng", "Thứ trưởng", "Phó Bộ trưởng", "Quyền Bộ trưởng")
 
 
@@ -1197,6 +1240,8 @@ def _titles(sent: Sentence) -> list[Span]:
         s, e = m.span()
         text = m.group()
         cut = re.search(r" (?:Ban|Phòng|Đoàn|Ủy ban|Hội đồng|Văn phòng)$", text)
+        if not cut and text.endswith(" ban") and _RX_TITLE_BAN.match(sent.text, e - 3):
+            cut = re.search(r" ban$", text)
         # "Trưởng Ban Đối ngoại Trung ương": the body starts at "Ban"
         if cut and _RX_CUT_TITLE.fullmatch(text[: cut.start()]):
             e = s + cut.start()
@@ -1205,7 +1250,9 @@ def _titles(sent: Sentence) -> list[Span]:
             # lower-case titles only count right before a capitalised body or name, and not as
             # the end of another word ("tăng trưởng GDP")
             nxt = sent.next_word(e)
-            if nxt is None or not _is_cap(sent.word(nxt)) or sent.words[nxt][0] != e + 1 or " " not in text:
+            level = _RX_LOWER_LEVEL.match(sent.text, e) and " " in text  # "chủ tịch tỉnh tặng bằng khen"
+            if not level and (nxt is None or not _is_cap(sent.word(nxt)) or sent.words[nxt][0] != e + 1
+                              or " " not in text):
                 continue
             prev = sent.text[max(0, s - 12) : s].split()
             if prev and (prev[-1].lower() + " " + text.split()[0].lower()) in _dictionary():
@@ -1488,15 +1535,21 @@ def lf_given_name(doc: DocumentContext) -> Iterator[EntityVote]:
         yield m.start(), m.end(), PER
 
 
+def _foreign_word(word: str) -> bool:
+    """A one-word name that is no Vietnamese syllable (``Marawi``, ``Kharkov``), safe to find bare."""
+    return len(word) >= 4 and word not in _NOT_NAME and not _VIETNAMESE_SYLLABLE.match(word.lower())
+
+
 @document_lf(accuracy=0.75, priority=1)
 def lf_repeated_place(doc: DocumentContext) -> Iterator[EntityVote]:
-    """A place named with its unit word (``xã Đồng Tâm``, ``quận Sơn Trà``) is a place when the
-    same document names it bare, as a whole capitalised run: ``vụ Đồng Tâm``."""
+    """A place named with its unit word (``xã Đồng Tâm``, ``quận Sơn Trà``, ``Khu đô thị Linh Đàm``) is a
+    place when the same document names it bare, as a whole capitalised run: ``vụ Đồng Tâm``. A one-word
+    name must be foreign (``thành phố Marawi`` … ``chiếm Marawi``), not a Vietnamese syllable."""
     names = set()
     for s, e, t, source in doc.votes:
         if t == LOC and source in ("lf_admin_place", "lf_place_unit"):
             m = _RX_UNIT_NAME.match(doc.folded, s, e)
-            if m and " " in m.group(1) and m.group(1) not in _PLACE_SET:
+            if m and m.group(1) not in _PLACE_SET and (" " in m.group(1) or _foreign_word(m.group(1))):
                 names.add(m.group(1))
     if not names:
         return
@@ -1509,7 +1562,10 @@ def lf_repeated_place(doc: DocumentContext) -> Iterator[EntityVote]:
 _RX_CAP_BEFORE = re.compile(rf"[{_UPPER}][^\W_]* $")
 _STRONG_PERSON_SOURCES = frozenset(("lf_person_after_title", "lf_person_after_marker", "lf_byline", "lf_full_name",
                                     "lf_initial_name"))
-_RX_UNIT_NAME = _rx(rf"(?:{_alt(gz.ADMIN_UNITS + gz.NATURAL_UNITS)})\.? ?([{_UPPER}].*)")
+# An urban area names its neighbourhood ("Khu đô thị Linh Đàm" … "khu vực Linh Đàm"); other
+# facilities do not ("Khách sạn DoubleTree" … "DoubleTree by Hilton" is the brand).
+_UNIT_NAME_UNITS = gz.ADMIN_UNITS + gz.NATURAL_UNITS + ("Khu đô thị", "khu đô thị")
+_RX_UNIT_NAME = _rx(rf"(?:{_alt(_UNIT_NAME_UNITS)})\.? ?([{_UPPER}].*)")
 _RX_BRACKET_DEF = re.compile(rf" \(({_ABBR}(?: [{_UPPER}][^\W_]*)*)\)")
 
 
@@ -1527,6 +1583,42 @@ def lf_defined_abbreviation(doc: DocumentContext) -> Iterator[EntityVote]:
         return
     rx = re.compile(rf"(?<![^\W_])(?:{_alt(abbreviations)})(?![^\W_])")
     for m in rx.finditer(doc.folded):
+        yield m.start(), m.end(), ORG
+
+
+_RX_LOWER_COMPANY_HEAD = _rx(rf"(?<!{_L})(?:{_alt(h.lower() for h in gz.COMPANY_HEADS if h[1:].islower())}) $")
+_RX_FOREIGN_LINK = re.compile(r"(?<![^\W_])(?:by|of|and|&) $")
+_RX_COMPANY_NAME = _rx(rf"(?:{_alt(gz.COMPANY_HEADS)})(?: (?:{_alt(gz.COMPANY_FORMS)}))*(?!{_L}) "
+                       rf"([{_UPPER}][^\W_]*(?: [{_UPPER}][^\W_]*)*)$")
+
+
+@document_lf(accuracy=0.75, priority=1)
+def lf_repeated_company(doc: DocumentContext) -> Iterator[EntityVote]:
+    """A company named with its head (``Công ty Formosa``, ``Tập đoàn Hilton``) is an ORG when the same
+    document names it bare, as a whole capitalised run not opening a sentence: ``… của Formosa``. Only
+    the capitalised name after the head and its legal form (``cổ phần``, ``TNHH``) is the bare name."""
+    names = set()
+    for s, e, t, source in doc.votes:
+        if t == ORG and source == "lf_company":
+            m = _RX_COMPANY_NAME.match(doc.folded, s, e)
+            if m:
+                name = m.group(1).strip()
+                common = name.split()[0] in _NOT_NAME or fold(name.lower()) in _dictionary()
+                if name not in _PLACE_SET and not common:
+                    names.add(name)
+    if not names:
+        return
+    rx = re.compile(rf"(?<![^\W_])(?:{_alt(names)})(?![^\W_])(?! [{_UPPER}])")
+    for m in rx.finditer(doc.folded):
+        before = doc.folded[max(0, m.start() - 30) : m.start()]
+        head = _RX_LOWER_COMPANY_HEAD.search(before)
+        if head:  # "tập đoàn Hilton": the lower-case head is part of the name
+            yield m.start() - len(head.group()), m.end(), ORG
+            continue
+        if _RX_CAP_BEFORE.search(before) or _RX_FOREIGN_LINK.search(before):
+            continue  # inside a longer name: "DoubleTree by Hilton"
+        if re.search(r"(?:^|[.!?:\n]\s*)$", before[-3:] if len(before) >= 3 else "\n" + before):
+            continue  # opening a sentence: maybe a common word
         yield m.start(), m.end(), ORG
 
 

@@ -285,6 +285,25 @@ def test_lf_facility_place_takes_in_the_place_it_stands_on():
     assert spans(rules.lf_facility_place, "các trạm thu phí trên quốc lộ, nghĩa trang của tỉnh") == []
 
 
+def test_hydropower_plants_and_rivers_opening_with_a_common_word():
+    assert spans(rules.lf_company, "Nhà máy Thủy điện Sông Ba Hạ xả lũ") == []
+    assert ("Nhà máy Thủy điện Sông Ba Hạ", LOC) in entities("Nhà máy Thủy điện Sông Ba Hạ xả lũ.")
+    assert ("nhà máy thủy điện sông Ba Hạ", LOC) in entities("Tai nạn ở hạ du nhà máy thủy điện sông Ba Hạ (Phú Yên).")
+    assert ("sông Ba", LOC) in entities("Các cháu tắm giữa sông Ba. Nước lớn.")
+    assert ("Nhà máy Z755 sản xuất", ORG) in entities("Nhà máy Z755 sản xuất.")  # a company still
+    assert not any(t == LOC and "Ba" in x for x, t in entities("Ông đi thuyền trên sông Ba ngày qua."))
+
+
+def test_facility_kind_before_the_place():
+    assert ("nhà ga hành khách quốc tế Đà Nẵng", LOC) in entities("Khánh thành nhà ga hành khách quốc tế Đà Nẵng.")
+    assert not any(t == LOC for _, t in entities("Dịch vụ tại nhà ga hành khách, tạo điều kiện."))
+
+
+def test_abbreviated_word_glued_to_a_foreign_name():
+    assert ("thành phố St.Petersburg", LOC) in entities("Đoàn đến thành phố St.Petersburg ngày 1/7.")
+    assert ("Petersburg", LOC) not in entities("Ông đến thành phố St.Petersburg. St.Petersburg đẹp.")
+
+
 def test_lf_short_unit_place():
     assert gazetteers.admin_units_table()["districts"], "underthesea's administrative-units table is missing"
     assert spans(rules.lf_short_unit_place, "đường Trường Sơn (Q.Tân Bình, TP.HCM), TX Ba Đồn, Q.1") == [
@@ -370,6 +389,20 @@ def test_lf_person_after_title(text, expected):
     assert [m for m, _ in spans(rules.lf_person_after_title, text)] == expected
 
 
+def test_lower_case_titles_before_a_level_or_a_name():
+    assert ("chủ tịch", POS) in entities("Sở Nội vụ đề xuất chủ tịch tỉnh tặng bằng khen.")
+    assert ("bí thư", POS) not in entities("Ông được bầu làm bí thư tỉnh ủy.")
+    found = entities("Gia đình xin cho bác sĩ Hoàng Công Lương được tại ngoại.")
+    assert ("bác sĩ", POS) in found and ("Hoàng Công Lương", PER) in found
+    assert ("bác sĩ", POS) not in entities("Tôi thấy đau lòng vì bác sĩ phải chịu trách nhiệm.")
+
+
+def test_lower_case_board_after_a_head_title():
+    found = entities("“Phải làm rõ”, Trưởng ban Pháp chế HĐND Hà Nội khẳng định.")
+    assert ("Trưởng", POS) in found and ("ban Pháp chế HĐND Hà Nội", ORG) in found
+    assert not any(t == ORG for _, t in entities("Ông Nam, trưởng ban, cho biết."))
+
+
 def test_lf_person_after_marker():
     assert spans(rules.lf_person_after_marker, "theo ông Trần Quốc Vượng và bà Merle Ratner") == [
         ("Trần Quốc Vượng", PER), ("Merle Ratner", PER)]
@@ -412,6 +445,23 @@ def test_repeated_names_and_defined_abbreviations():
                      "Ủy ban Chứng khoán Nhà nước (UBCKNN) cho biết UBCKNN sẽ kiểm tra.")
     assert found.count(("Phạm Văn Tuấn", "PER")) == 2
     assert found.count(("UBCKNN", "ORG")) == 2
+
+
+def test_repeated_company_bare_name():
+    found = entities("Công ty Formosa xây dựng nhà máy. Năm 2016, phía Formosa gây ra sự cố. "
+                     "Quan hệ giữa tập đoàn Formosa và tỉnh được duy trì.")
+    assert ("Formosa", ORG) in found and ("tập đoàn Formosa", ORG) in found
+    # inside a longer name, or opening a sentence, the bare name stays out
+    found = entities("Tập đoàn Hilton ký hợp đồng. Khách sạn DoubleTree by Hilton khai trương. "
+                     "Hilton là thương hiệu lớn.")
+    assert ("Hilton", ORG) not in found
+
+
+def test_repeated_foreign_place_with_one_word():
+    assert ("Marawi", LOC) in entities("Quân đội tiến vào thành phố Marawi. Phiến quân chiếm Marawi từ tháng 5.")
+    assert ("Hưng", LOC) not in entities("Xã Hưng có nhiều hộ nghèo. Hưng nói thêm.")  # a Vietnamese syllable
+    assert ("Linh Đàm", LOC) in entities("Nhà HH thuộc Khu đô thị Linh Đàm. Bãi xe ở khu vực Linh Đàm bị dẹp.")
+    assert ("DoubleTree", LOC) not in entities("Khách sạn DoubleTree khai trương. Dự án DoubleTree by Hilton lớn.")
 
 
 # --- aggregation ----------------------------------------------------------------------------------
