@@ -26,6 +26,7 @@ from vner.model.schema import (
     BIO_TAGS,
     ENTITY_TYPES,
     INSIDE_PREFIX,
+    LOWER_CASE_TYPES,
     NO_RELATION,
     OUTSIDE_TAG,
     RELATION_LABELS,
@@ -295,6 +296,16 @@ def entity_edges(entities: Sequence[Entity]) -> list[int]:
     return sorted({offset for ent in entities for offset in (ent.start, ent.end)})
 
 
+def names_something(entity: Entity) -> bool:
+    """Whether a predicted mention can be one by the guide: it holds a capital letter or a digit, or its
+    type may be lower-case words (:data:`~vner.model.schema.LOWER_CASE_TYPES`).
+
+    The tagger learns unit words as the start of a name (``tỉnh`` of ``tỉnh Quảng Ninh``, ``năm`` of
+    ``năm 2030``) and sometimes tags them where no name follows: ``lãnh đạo [huyện]``, ``là [năm] đầu``.
+    """
+    return entity.type in LOWER_CASE_TYPES or any(c.isupper() or c.isdigit() for c in entity.text)
+
+
 def merge_rules(rules: Document, entities: Sequence[Entity], min_score: float = RULES_MIN_SCORE
                 ) -> tuple[list[Entity], list[Relation]]:
     """The rules' entities, plus the model ``entities`` of score ≥ ``min_score`` that overlap none.
@@ -352,7 +363,8 @@ def decode_batch(
         outputs = all_outputs[cursor : cursor + len(enc.windows)]
         cursor += len(enc.windows)
         tags, scores = decode_tags(enc, outputs)
-        entities = entities_from_word_tags(enc.prepared, tags, scores, join_fragments=True)
+        entities = [e for e in entities_from_word_tags(enc.prepared, tags, scores, join_fragments=True)
+                    if names_something(e)]
         if rules is None:
             relations = decode_relations(enc, outputs, entities, score_pairs)
         else:

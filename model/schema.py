@@ -69,6 +69,10 @@ RELATION_SIGNATURES: Mapping[RelationType, RelationSignature] = {
 }
 
 ENTITY_TYPES: tuple[EntityType, ...] = tuple(EntityType)
+#: Types whose mentions may be common lower-case words (a title: ``bác sĩ``, ``chủ tịch``). A mention of
+#: any other type names something specific, so it holds a capital letter or a digit (``tỉnh Quảng Ninh``,
+#: ``năm 2030``); a bare ``tỉnh`` or ``năm`` is a generic noun, which the guide leaves out.
+LOWER_CASE_TYPES: frozenset[EntityType] = frozenset({EntityType.POS})
 RELATION_TYPES: tuple[RelationType, ...] = tuple(RelationType)
 
 OUTSIDE_TAG = "O"

@@ -7,7 +7,7 @@ import numpy as np
 from conftest import mention
 from vner.model.decode import add_relations, best_tag_path, entity_edges, merge_rules
 from vner.model.document import Document, Relation
-from vner.model.schema import BIO_TAGS
+from vner.model.schema import BIO_TAGS, NO_RELATION, RELATION_LABELS
 
 B_ORG, I_ORG, B_PER, OUT = (BIO_TAGS.index(t) for t in ("B-ORG", "I-ORG", "B-PER", "O"))
 
@@ -99,3 +99,40 @@ def test_entity_edges_are_where_words_must_end():
     text = RULES_TEXT
     assert entity_edges([mention(text, "T1", "POS", "Chủ tịch"), mention(text, "T2", "ORG", "UBND tỉnh")]) == [
         0, 8, 9, 18]
+
+
+def test_a_predicted_mention_names_something_unless_its_type_may_be_lower_case():
+    from vner.model.decode import names_something
+    from vner.model.document import Entity
+
+    def ent(entity_type: str, text: str) -> Entity:
+        return Entity("T1", entity_type, 0, len(text), text)
+
+    assert names_something(ent("LOC", "tỉnh Quảng Ninh")) and names_something(ent("DATE", "năm 2030"))
+    assert names_something(ent("POS", "bác sĩ"))  # a title may be lower-case words
+    assert not names_something(ent("LOC", "huyện")) and not names_something(ent("DATE", "năm"))
+
+
+def test_the_decoder_drops_bare_unit_words_the_tagger_marks(tiny_phobert_dir):
+    """A tagger that marks a bare unit word B-LOC, as it does after learning ``tỉnh X``: it is dropped."""
+    from vner.model.decode import predict_texts, word_subword_ids
+    from vner.model.subwords import PAD, SPECIAL_IDS, load_tokenizer
+
+    tokenizer = load_tokenizer(tiny_phobert_dir)
+    marked = {i for form in ("Quảng_Ninh", "huyện") for ids in word_subword_ids(tokenizer, [form]) for i in ids}
+    begin_loc, outside = BIO_TAGS.index("B-LOC"), BIO_TAGS.index("O")
+
+    def encode(ids: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        logits = np.zeros((*ids.shape, len(BIO_TAGS)))
+        logits[..., begin_loc] = np.where(np.isin(ids, list(marked)), 10.0, 0.0)
+        logits[..., outside] = np.where(np.isin(ids, list(marked)), 0.0, 10.0)
+        return logits, np.zeros((*ids.shape, 4))
+
+    def no_relation(heads: np.ndarray, *rest: np.ndarray) -> np.ndarray:
+        scores = np.zeros((len(heads), len(RELATION_LABELS)))
+        scores[:, RELATION_LABELS.index(NO_RELATION)] = 10.0
+        return scores
+
+    (doc,) = predict_texts(["Quảng Ninh và huyện ."], tokenizer, segmenter="pyvi", max_length=64, encode=encode,
+                           score_pairs=no_relation, pad_id=SPECIAL_IDS[PAD])
+    assert [(e.type, e.text) for e in doc.entities] == [("LOC", "Quảng Ninh")]
