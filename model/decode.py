@@ -306,6 +306,12 @@ def names_something(entity: Entity) -> bool:
     return entity.type in LOWER_CASE_TYPES or any(c.isupper() or c.isdigit() for c in entity.text)
 
 
+def named_mentions(entities: Sequence[Entity]) -> list[Entity]:
+    """The ``entities`` that :func:`names_something`, renumbered ``T1…`` in their order."""
+    kept = [e for e in entities if names_something(e)]
+    return [Entity(f"T{number}", e.type, e.start, e.end, e.text, e.score) for number, e in enumerate(kept, 1)]
+
+
 def merge_rules(rules: Document, entities: Sequence[Entity], min_score: float = RULES_MIN_SCORE
                 ) -> tuple[list[Entity], list[Relation]]:
     """The rules' entities, plus the model ``entities`` of score ≥ ``min_score`` that overlap none.
@@ -363,8 +369,7 @@ def decode_batch(
         outputs = all_outputs[cursor : cursor + len(enc.windows)]
         cursor += len(enc.windows)
         tags, scores = decode_tags(enc, outputs)
-        entities = [e for e in entities_from_word_tags(enc.prepared, tags, scores, join_fragments=True)
-                    if names_something(e)]
+        entities = named_mentions(entities_from_word_tags(enc.prepared, tags, scores, join_fragments=True))
         if rules is None:
             relations = decode_relations(enc, outputs, entities, score_pairs)
         else:

@@ -106,8 +106,6 @@ def tag_documents(tagger: Tagger, docs: list[Document], batch_size: int = DEFAUL
                                       meta=docs[i].meta)
     for i, doc in pairs:
         doc.id, doc.meta = docs[i].id, docs[i].meta
-        for n, ent in enumerate(doc.entities, 1):
-            ent.id = f"T{n}"
         results[i] = doc
     return results  # type: ignore[return-value]
 
