@@ -133,7 +133,7 @@ def test_the_decoder_drops_bare_unit_words_the_tagger_marks(tiny_phobert_dir):
         scores[:, RELATION_LABELS.index(NO_RELATION)] = 10.0
         return scores
 
-    (doc,) = predict_texts(["Lãnh đạo huyện về Quảng Ninh ."], tokenizer, segmenter="pyvi", max_length=64, encode=encode,
-                           score_pairs=no_relation, pad_id=SPECIAL_IDS[PAD])
+    (doc,) = predict_texts(["Lãnh đạo huyện về Quảng Ninh ."], tokenizer, segmenter="pyvi", max_length=64,
+                           encode=encode, score_pairs=no_relation, pad_id=SPECIAL_IDS[PAD])
     # renumbered, so that relations name the entities that remain
     assert [(e.id, e.type, e.text) for e in doc.entities] == [("T1", "LOC", "Quảng Ninh")]

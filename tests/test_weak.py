@@ -8,6 +8,8 @@ import json
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import SEEDS
 from vner.cli import main
@@ -761,3 +763,11 @@ def test_verbs_have_help(verb, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main([verb, "--help"])
     assert exit_info.value.code == 0 and "usage: vner " + verb in capsys.readouterr().out
+
+
+@given(st.sets(st.text(alphabet="aAbà ", min_size=1, max_size=5), min_size=1, max_size=12),
+       st.text(alphabet="aAbà .", max_size=40))
+def test_a_gazetteer_trie_matches_what_the_longest_first_alternation_matches(items, text):
+    alternation = re.compile(rf"{rules._EDGE_L}(?:{rules._alt(items)}){rules._EDGE_R}")
+    assert [m.span() for m in rules._gazetteer(items).finditer(text)] == [
+        m.span() for m in alternation.finditer(text)]
