@@ -1615,6 +1615,7 @@ def lf_defined_abbreviation(doc: DocumentContext) -> Iterator[EntityVote]:
 
 _RX_LOWER_COMPANY_HEAD = _rx(rf"(?<!{_L})(?:{_alt(h.lower() for h in gz.COMPANY_HEADS if h[1:].islower())}) $")
 _RX_FOREIGN_LINK = re.compile(r"(?<![^\W_])(?:by|of|and|&) $")
+_RX_SENTENCE_OPENING = re.compile(r"(?:^|[.!?:\n])\s{0,2}$")
 _RX_COMPANY_NAME = _rx(rf"(?:{_alt(gz.COMPANY_HEADS)})(?: (?:{_alt(gz.COMPANY_FORMS)}))*(?!{_L}) "
                        rf"([{_UPPER}][^\W_]*(?: [{_UPPER}][^\W_]*)*)$")
 
@@ -1644,8 +1645,8 @@ def lf_repeated_company(doc: DocumentContext) -> Iterator[EntityVote]:
             continue
         if _RX_CAP_BEFORE.search(before) or _RX_FOREIGN_LINK.search(before):
             continue  # inside a longer name: "DoubleTree by Hilton"
-        if re.search(r"(?:^|[.!?:\n]\s*)$", before[-3:] if len(before) >= 3 else "\n" + before):
-            continue  # opening a sentence: maybe a common word
+        if _RX_SENTENCE_OPENING.search(before):
+            continue  # opening a sentence (or the document): maybe a common word
         yield m.start(), m.end(), ORG
 
 
