@@ -35,8 +35,9 @@ def mention_cue(entity: Entity) -> str | None:
 
 
 def drop_cues(doc: Document, rate: float, seed: int) -> Document:
-    """A copy of ``doc`` in which each mention with a cue (:func:`mention_cue`) loses it with
-    probability ``rate``; the text is cut to match and every later offset shifts with it.
+    """``doc`` with each mention that has a cue (:func:`mention_cue`) losing it with probability
+    ``rate``: a new document whose text is cut to match, every later offset shifted with it (``doc``
+    itself when no cue is dropped).
 
     Seeded per document, so the same silver gives the same training text on every run.
     """
