@@ -1580,13 +1580,19 @@ def lf_repeated_place(doc: DocumentContext) -> Iterator[EntityVote]:
                 names.add(m.group(1))
     if not names:
         return
-    rx = re.compile(rf"(?<![^\W_])(?:{_alt(names)})(?![^\W_])(?! [{_UPPER}])")
+    rx = _bare_run(names)
     for m in rx.finditer(doc.folded):
         if not _RX_CAP_BEFORE.search(doc.folded, max(0, m.start() - 12), m.start()):
             yield m.start(), m.end(), LOC
 
 
 _RX_CAP_BEFORE = re.compile(rf"[{_UPPER}][^\W_]* $")
+
+
+def _bare_run(names: Iterable[str]) -> re.Pattern:
+    """Any of ``names`` as a whole capitalised run: no letter or digit on either side, and no capitalised
+    word right after (``Đồng Tâm``, not the start of ``Đồng Tâm Xanh``)."""
+    return re.compile(rf"(?<![^\W_])(?:{_alt(names)})(?![^\W_])(?! [{_UPPER}])")
 _STRONG_PERSON_SOURCES = frozenset(("lf_person_after_title", "lf_person_after_marker", "lf_byline", "lf_full_name",
                                     "lf_initial_name"))
 # An urban area names its neighbourhood ("Khu đô thị Linh Đàm" … "khu vực Linh Đàm"); other
@@ -1636,7 +1642,7 @@ def lf_repeated_company(doc: DocumentContext) -> Iterator[EntityVote]:
                     names.add(name)
     if not names:
         return
-    rx = re.compile(rf"(?<![^\W_])(?:{_alt(names)})(?![^\W_])(?! [{_UPPER}])")
+    rx = _bare_run(names)
     for m in rx.finditer(doc.folded):
         before = doc.folded[max(0, m.start() - 30) : m.start()]
         head = _RX_LOWER_COMPANY_HEAD.search(before)
