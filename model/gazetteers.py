@@ -146,9 +146,10 @@ TP. HCM
 Tp.HCM
 """)
 
-#: Countries, territories and world regions as Vietnamese news writes them. Names that are
-#: also common personal names (Anh, Đức, Nga, Nhật, Ý) are left to their longer forms.
-COUNTRIES = _lines("""
+# Countries, territories and world regions as Vietnamese news writes them (COUNTRIES, below, adds the
+# world places). Names that are also common personal names (Anh, Đức, Nga, Nhật, Ý) are left to their
+# longer forms.
+_NATIONS = _lines("""
 Việt Nam
 Lào
 Campuchia
@@ -730,7 +731,8 @@ Bán đảo Triều Tiên
 Bán đảo Ả Rập
 phương Tây
 """)
-COUNTRIES = COUNTRIES + tuple(n for n in WORLD_PLACES if n not in COUNTRIES)
+#: Every place outside Vietnam the labeller knows: the countries and regions, then the world places.
+COUNTRIES = _NATIONS + tuple(n for n in WORLD_PLACES if n not in _NATIONS)
 
 #: Country names that are also common given names or words (Anh, Đức, Nga, Nhật, Ý): places only
 #: when they stand alone, between lower-case words.
@@ -778,8 +780,9 @@ Bản
 #: also take ``TP Cục Thuế``): the others take any capitalised name.
 PROVINCE_UNITS = _nfc(["tỉnh", "Tỉnh", "thành phố", "Thành phố", "TP.", "TP", "Tp.", "Tp"])
 
-#: Unit words of other places (regions, waters, infrastructure): kept in the LOC span.
-PLACE_UNITS = _lines("""
+# Unit words of other places (regions, waters, infrastructure): kept in the LOC span (PLACE_UNITS,
+# below, adds the facilities').
+_REGION_UNITS = _lines("""
 bán đảo
 Bán đảo
 kênh
@@ -942,7 +945,8 @@ khu phố cổ
 Khu phố cổ
 Đại lễ đường
 """)
-PLACE_UNITS = PLACE_UNITS + FACILITY_UNITS
+#: Unit words of places other than provinces, kept in the LOC span: regions, waters, infrastructure, facilities.
+PLACE_UNITS = _REGION_UNITS + FACILITY_UNITS
 
 #: Lower-case words between a facility's unit word and the place naming it: the gold keeps them
 #: in the LOC span (``nhà ga hành khách quốc tế Đà Nẵng``).

@@ -1499,6 +1499,14 @@ def lf_byline(doc: DocumentContext) -> Iterator[EntityVote]:
                 yield sent.start + m.start(1), sent.start + m.end(1), PER
 
 
+def _whole_words(names: Iterable[str], *, whole_run: bool = False) -> re.Pattern:
+    """Any of ``names`` as whole words: no letter or digit on either side. With ``whole_run``, also no
+    capitalised word right after, so that the name is a whole capitalised run (``Đồng Tâm``, not the
+    start of ``Đồng Tâm Xanh``)."""
+    tail = rf"(?! [{_UPPER}])" if whole_run else ""
+    return re.compile(rf"(?<![^\W_])(?:{_alt(names)})(?![^\W_]){tail}")
+
+
 @document_lf(accuracy=0.82, priority=2)
 def lf_repeated_name(doc: DocumentContext) -> Iterator[EntityVote]:
     """Every other occurrence of a name a stronger function found in the same document:
@@ -1508,7 +1516,7 @@ def lf_repeated_name(doc: DocumentContext) -> Iterator[EntityVote]:
     names = {n for n in names if n not in _PLACE_SET}
     if not names:
         return
-    rx = re.compile(rf"(?<![^\W_])(?:{_alt(names)})(?![^\W_])")
+    rx = _whole_words(names)
     for m in rx.finditer(doc.folded):
         yield m.start(), m.end(), PER
 
@@ -1580,7 +1588,7 @@ def lf_repeated_place(doc: DocumentContext) -> Iterator[EntityVote]:
                 names.add(m.group(1))
     if not names:
         return
-    rx = _bare_run(names)
+    rx = _whole_words(names, whole_run=True)
     for m in rx.finditer(doc.folded):
         if not _RX_CAP_BEFORE.search(doc.folded, max(0, m.start() - 12), m.start()):
             yield m.start(), m.end(), LOC
@@ -1589,10 +1597,6 @@ def lf_repeated_place(doc: DocumentContext) -> Iterator[EntityVote]:
 _RX_CAP_BEFORE = re.compile(rf"[{_UPPER}][^\W_]* $")
 
 
-def _bare_run(names: Iterable[str]) -> re.Pattern:
-    """Any of ``names`` as a whole capitalised run: no letter or digit on either side, and no capitalised
-    word right after (``Đồng Tâm``, not the start of ``Đồng Tâm Xanh``)."""
-    return re.compile(rf"(?<![^\W_])(?:{_alt(names)})(?![^\W_])(?! [{_UPPER}])")
 _STRONG_PERSON_SOURCES = frozenset(("lf_person_after_title", "lf_person_after_marker", "lf_byline", "lf_full_name",
                                     "lf_initial_name"))
 # An urban area names its neighbourhood ("Khu đô thị Linh Đàm" … "khu vực Linh Đàm"); other
@@ -1614,7 +1618,7 @@ def lf_defined_abbreviation(doc: DocumentContext) -> Iterator[EntityVote]:
                 abbreviations.add(m.group(1))
     if not abbreviations:
         return
-    rx = re.compile(rf"(?<![^\W_])(?:{_alt(abbreviations)})(?![^\W_])")
+    rx = _whole_words(abbreviations)
     for m in rx.finditer(doc.folded):
         yield m.start(), m.end(), ORG
 
@@ -1642,7 +1646,7 @@ def lf_repeated_company(doc: DocumentContext) -> Iterator[EntityVote]:
                     names.add(name)
     if not names:
         return
-    rx = _bare_run(names)
+    rx = _whole_words(names, whole_run=True)
     for m in rx.finditer(doc.folded):
         before = doc.folded[max(0, m.start() - 30) : m.start()]
         head = _RX_LOWER_COMPANY_HEAD.search(before)
