@@ -1876,6 +1876,22 @@ _COORD = re.compile(r"^(?:\s+và\s+|\s*,\s*|\s+cùng\s+)$")
 _STRICT_COORD = re.compile(r"^\s+(?:và|cùng)\s+$")
 
 
+_CREDIT_GLUE = re.compile(r"\s?/\s?|\s?\(")
+
+
+@relation_lf(accuracy=0.85)
+def rf_credit(ctx: RelationContext) -> Iterator[RelationVote]:
+    """A byline or photo credit names the author's agency right after the name: ``Thanh Tân/TTXVN``,
+    ``Lê Đức Hoảnh (TTXVN)`` → affiliated_with (the author works for it)."""
+    m = ctx.mentions
+    for k in range(len(m) - 1):
+        person, body = m[k], m[k + 1]
+        if person.type != PER or body.type != ORG or not _CREDIT_GLUE.fullmatch(ctx.between(person, body)):
+            continue
+        if "(" not in ctx.between(person, body) or ctx.text[body.end : body.end + 1] == ")":
+            yield k, k + 1, RelationType.AFFILIATED_WITH
+
+
 def _coordinated(ctx: RelationContext, k: int, step: int, types=(ORG,), strict: bool = False) -> list[int]:
     """Mention ``k`` and the mentions coordinated with it (``A và B``, with ``strict=False`` also
     ``A, B``) in direction ``step``."""
@@ -2075,7 +2091,7 @@ def rf_joint_issuers(ctx: RelationContext) -> Iterator[RelationVote]:
                     yield a, b, RelationType.COOPERATES_WITH
 
 
-_LOCATED_GLUE = re.compile(r"^\s+(?:tại|ở|thuộc|đặt tại|nằm ở|nằm tại|trên địa bàn)\s+$")
+_LOCATED_GLUE = re.compile(r"^,?\s+(?:tại|ở|thuộc|đặt tại|nằm ở|nằm tại|trên địa bàn)\s+$")
 
 
 @relation_lf(accuracy=0.85)
@@ -2096,8 +2112,9 @@ def rf_located_in(ctx: RelationContext) -> Iterator[RelationVote]:
         if glue in (" (", "(") and text[y.end : y.end + 1] == ")":
             yield k, k + 1, RelationType.LOCATED_IN
         elif glue in (" (", "(") and text[y.end : y.end + 2] == ", " and x.type == LOC and \
-                _admin_rank(text[x.start : x.end]) < _admin_rank(text[y.start : y.end]) < 9:
-            yield k, k + 1, RelationType.LOCATED_IN  # "xã Ngọc Phái (huyện Chợ Đồn, tỉnh Bắc Kạn)"
+                _nests_in(_admin_rank(text[x.start : x.end]), _admin_rank(text[y.start : y.end])):
+            # "xã Ngọc Phái (huyện Chợ Đồn, tỉnh Bắc Kạn)", "đường Trường Sơn (Q.Tân Bình, TP.HCM)"
+            yield k, k + 1, RelationType.LOCATED_IN
         elif _LOCATED_GLUE.match(glue) and not (x.type == ORG and "thuộc" in glue):
             if "đặt tại" in glue and k > 0 and _LOCATED_GLUE.match(ctx.between(m[k - 1], x)):
                 continue  # "X tại Y đặt tại Z": Z locates X, not Y
@@ -2118,7 +2135,13 @@ def rf_located_in(ctx: RelationContext) -> Iterator[RelationVote]:
 _COUNTRY_NAMES = frozenset(("Việt Nam", "Trung Quốc", "Nhật Bản", "Hàn Quốc", "Hoa Kỳ", "Thái Lan", "Triều Tiên",
                             "Liên bang Nga", "New Zealand", "Nam Phi", "Ấn Độ", "Hà Lan", "Đan Mạch", "Ba Lan"))
 _ADMIN_RANKS = {"thôn": 0, "ấp": 0, "bản": 0, "xã": 1, "phường": 1, "thị trấn": 1, "huyện": 2, "quận": 2,
-                "thị xã": 2, "thành phố": 3, "tp": 3, "tỉnh": 4}
+                "thị xã": 2, "q": 2, "tx": 2, "thành phố": 3, "tp": 3, "tỉnh": 4}
+
+
+@cache
+def _district_names() -> frozenset[str]:
+    """Vietnam's district-level names (underthesea's table), provinces' names left out."""
+    return frozenset(gz.admin_units_table()["districts"]) - frozenset(gz.PROVINCES)
 
 
 def _admin_rank(mention: str) -> int:
@@ -2130,9 +2153,17 @@ def _admin_rank(mention: str) -> int:
             return rank
     if mention in gz.PROVINCES:
         return 4
+    if mention in _district_names():
+        return 2
     if mention in gz.COUNTRIES:
         return 7 if " " in mention and mention[0].lower() in "đcbtn" and mention not in _COUNTRY_NAMES else 6
     return 9
+
+
+def _nests_in(inner: int, outer: int) -> bool:
+    """Whether a place of rank ``inner`` (:func:`_admin_rank`) can lie in one of rank ``outer`` named in
+    brackets after it: a lower administrative unit, or a street, bay or site (unranked) in any unit."""
+    return outer < 9 and (inner < outer or inner == 9)
 
 
 def _is_company(mention: str) -> bool:

@@ -598,6 +598,32 @@ def test_rf_located_in():
         ("xã Ngọc Phái", R.LOCATED_IN, "huyện Chợ Đồn"), ("huyện Chợ Đồn", R.LOCATED_IN, "tỉnh Bắc Kạn")}
 
 
+def test_rf_located_in_knows_districts_and_their_short_units():
+    """A bare district name ranks below its province, so a chain of places nests; ``Q.``/``TX`` are
+    district units; ``, thuộc`` locates as ``thuộc`` does."""
+    text = "tại khu vực Linh Đàm, Hoàng Mai, Hà Nội"
+    assert rel(rules.rf_located_in, text, [("Linh Đàm", LOC), ("Hoàng Mai", LOC), ("Hà Nội", LOC)]) == {
+        ("Hoàng Mai", R.LOCATED_IN, "Hà Nội")}
+    assert rel(rules.rf_located_in, "đường Trường Sơn (Q.Tân Bình, TP.HCM)",
+               [("đường Trường Sơn", LOC), ("Q.Tân Bình", LOC), ("TP.HCM", LOC)]) == {
+        ("đường Trường Sơn", R.LOCATED_IN, "Q.Tân Bình"), ("Q.Tân Bình", R.LOCATED_IN, "TP.HCM")}
+    assert rel(rules.rf_located_in, "tại thị trấn Khan Sheikhun, thuộc tỉnh Idlib",
+               [("thị trấn Khan Sheikhun", LOC), ("tỉnh Idlib", LOC)]) == {
+        ("thị trấn Khan Sheikhun", R.LOCATED_IN, "tỉnh Idlib")}
+    # two provinces in a list are siblings, not nested
+    assert rel(rules.rf_located_in, "Hà Nội, Hải Phòng", [("Hà Nội", LOC), ("Hải Phòng", LOC)]) == set()
+
+
+def test_rf_credit():
+    assert rel(rules.rf_credit, "Ảnh: Thanh Tân/TTXVN", [("Thanh Tân", PER), ("TTXVN", ORG)]) == {
+        ("Thanh Tân", R.AFFILIATED_WITH, "TTXVN")}
+    assert rel(rules.rf_credit, "Lê Đức Hoảnh (TTXVN)", [("Lê Đức Hoảnh", PER), ("TTXVN", ORG)]) == {
+        ("Lê Đức Hoảnh", R.AFFILIATED_WITH, "TTXVN")}
+    # a bracket that goes on past the body is no credit
+    assert rel(rules.rf_credit, "ông Nam (Sở Y tế và Bộ Y tế)", [("Nam", PER), ("Sở Y tế", ORG), ("Bộ Y tế", ORG)]
+               ) == set()
+
+
 def test_rf_part_of():
     assert rel(rules.rf_part_of, "Phòng PA03 - Công an tỉnh", [("Phòng PA03", ORG), ("Công an tỉnh", ORG)]) == {
         ("Phòng PA03", R.PART_OF, "Công an tỉnh")}
