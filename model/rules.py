@@ -917,6 +917,21 @@ def lf_newspaper(sent: Sentence) -> Iterator[EntityVote]:
         yield m.start(), end, ORG
 
 
+
+# A school's level words, in any case: "trường tiểu học", "Trường Mầm non", "trường THCS".
+_RX_SCHOOL = _rx(r"(?<![^\W_])[Tt]rường (?:[Mm]ầm non|[Mm]ẫu giáo|[Tt]iểu học|[Tt]rung học (?:cơ sở|phổ thông)|"
+                 r"THCS|THPT|PTDTNT|[Pp]hổ thông dân tộc nội trú) (?=[\w])")
+
+
+@entity_lf(accuracy=0.85, priority=4)
+def lf_school(sent: Sentence) -> Iterator[EntityVote]:
+    """A school named after its level, the head in any case and kept in the span, as the gold does:
+    ``trường tiểu học Nam Trung Yên``, ``trường Mầm non Sen Vàng``, ``Trường THCS Lê Lợi``."""
+    for m in _RX_SCHOOL.finditer(sent.text):
+        end = _org_name_end(sent, m.end() - 1, public=True, need_name=True)
+        if end is not None and end > m.end():
+            yield m.start(), end, ORG
+
 @entity_lf(accuracy=0.7, priority=2)
 def lf_party(sent: Sentence) -> Iterator[EntityVote]:
     """``Đảng`` written alone, capitalised, for the Party (a specific body, as the seeds decide):

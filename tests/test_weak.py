@@ -243,6 +243,14 @@ def test_lf_newspaper():
     # a word that ends in "báo", a report, a country's press, a tip-off
     assert spans(rules.lf_newspaper, "thông báo Nga, họp báo Chính phủ, báo cáo Bộ, theo báo Mỹ, tin báo Công an") == []
 
+
+def test_lf_school():
+    assert spans(rules.lf_school, "sân trường tiểu học Nam Trung Yên và trường Mầm non Sen Vàng") == [
+        ("trường tiểu học Nam Trung Yên", ORG), ("trường Mầm non Sen Vàng", ORG)]
+    assert spans(rules.lf_school, "Trường THCS Lê Lợi") == [("Trường THCS Lê Lợi", ORG)]
+    # a school level with no name is no school
+    assert spans(rules.lf_school, "học sinh trường tiểu học ở huyện, trường THPT của xã") == []
+
 # --- places ---------------------------------------------------------------------------------------
 def test_lf_admin_place():
     assert [m for m, _ in spans(rules.lf_admin_place, "tại xã Tân Lập, huyện Đan Phượng, TP. Hà Nội và Quận 3")] == [
