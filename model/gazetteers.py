@@ -151,6 +151,7 @@ Tp.HCM
 # longer forms.
 _NATIONS = _lines("""
 Việt Nam
+VN
 Lào
 Campuchia
 Cam-pu-chia
@@ -165,6 +166,7 @@ Liên bang Nga
 Nước Nga
 Pháp
 Cộng hòa Liên bang Đức
+Cộng hòa Séc
 CHLB Đức
 Vương quốc Anh
 Anh Quốc
@@ -398,6 +400,7 @@ Thái Bình Dương
 Ấn Độ Dương
 Đại Tây Dương
 Biển Đông
+biển Đông
 Hoàng Sa
 Trường Sa
 Tây Nguyên

@@ -926,8 +926,14 @@ _RX_SCHOOL = _rx(r"(?<![^\W_])[Tt]rường (?:[Mm]ầm non|[Mm]ẫu giáo|[Tt]i�
 @entity_lf(accuracy=0.85, priority=4)
 def lf_school(sent: Sentence) -> Iterator[EntityVote]:
     """A school named after its level, the head in any case and kept in the span, as the gold does:
-    ``trường tiểu học Nam Trung Yên``, ``trường Mầm non Sen Vàng``, ``Trường THCS Lê Lợi``."""
+    ``trường tiểu học Nam Trung Yên``, ``trường Mầm non Sen Vàng``, ``trường THCS thị trấn Củng Sơn``.
+    Many are named after a person, whose whole name is the school's: ``trường Tiểu học Trần Cao Vân``."""
     for m in _RX_SCHOOL.finditer(sent.text):
+        first = sent.word_at.get(m.end())
+        person = _person_run(sent, first) if first is not None else None
+        if person is not None:
+            yield m.start(), sent.words[person - 1][1], ORG
+            continue
         end = _org_name_end(sent, m.end() - 1, public=True, need_name=True)
         if end is not None and end > m.end():
             yield m.start(), end, ORG
@@ -1229,9 +1235,12 @@ def lf_known_place(sent: Sentence) -> Iterator[EntityVote]:
                 continue
         if not _ends_run(sent, e) or _opens_word(sent, s, e):
             continue
+        if m.group().isupper() and _RX_HYPHEN_CAP.match(sent.text, e) and not _places().match(sent.text, e + 1):
+            continue  # an abbreviation in a hyphenated name, "VN-Index"; not two places, "VN-Campuchia"
         yield s, e, LOC
 
 
+_RX_HYPHEN_CAP = re.compile(rf"[-–][{_UPPER}]")
 _RX_AMBIGUOUS_COUNTRY = re.compile(
     rf"(?<=[{_LOWER}] )(?:{_alt(gz.AMBIGUOUS_COUNTRIES)})(?=[,.;:)]|$| [{_LOWER}\d]| [-–] )(?! hoàng)")
 _MARKER_BEFORE = _rx(rf"(?:^|\s)(?:{_alt(gz.PERSON_MARKERS)}|em|con|cháu|cô|chú|bác|tên|gọi|là) $")

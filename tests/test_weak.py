@@ -247,7 +247,9 @@ def test_lf_newspaper():
 def test_lf_school():
     assert spans(rules.lf_school, "sân trường tiểu học Nam Trung Yên và trường Mầm non Sen Vàng") == [
         ("trường tiểu học Nam Trung Yên", ORG), ("trường Mầm non Sen Vàng", ORG)]
-    assert spans(rules.lf_school, "Trường THCS Lê Lợi") == [("Trường THCS Lê Lợi", ORG)]
+    # named after a person: the whole name, not cut where a personal name would start
+    assert spans(rules.lf_school, "Trường THCS Lê Lợi và trường Tiểu học Trần Cao Vân (quận Thanh Khê)") == [
+        ("Trường THCS Lê Lợi", ORG), ("trường Tiểu học Trần Cao Vân", ORG)]
     # a school level with no name is no school
     assert spans(rules.lf_school, "học sinh trường tiểu học ở huyện, trường THPT của xã") == []
 
@@ -331,6 +333,9 @@ def test_lf_known_place_only_as_a_whole_capitalised_run():
     assert spans(rules.lf_known_place, "Nghệ An và Hà Tĩnh, Việt Nam-Lào") == [
         ("Nghệ An", LOC), ("Hà Tĩnh", LOC), ("Việt Nam", LOC), ("Lào", LOC)]
     assert spans(rules.lf_known_place, "phóng viên Lê Nga, Công ty Than Việt Nam") == []
+    # a place joined by a hyphen to a capitalised word that is no place is one longer name
+    assert spans(rules.lf_known_place, "chỉ số VN-Index và quan hệ VN - Mỹ trên biển Đông") == [
+        ("VN", LOC), ("Mỹ", LOC), ("biển Đông", LOC)]
 
 
 def test_lf_known_district_after_a_preposition():
