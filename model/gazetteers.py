@@ -790,6 +790,10 @@ bán đảo
 Bán đảo
 kênh
 Kênh
+hang
+Hang
+đồi
+Đồi
 rạch
 cửa biển
 bãi biển
@@ -962,10 +966,11 @@ nội địa
 """)
 #: Unit words of natural places whose bare name is the same place (``bán đảo Sơn Trà`` → ``Sơn Trà``).
 NATURAL_UNITS = _nfc(["bán đảo", "Bán đảo", "quần đảo", "Quần đảo", "đảo", "Đảo", "vịnh", "Vịnh", "sông", "Sông",
-                      "núi", "Núi", "đèo", "Đèo", "hồ", "kênh", "Kênh"])
+                      "núi", "Núi", "đèo", "Đèo", "hồ", "kênh", "Kênh", "hang", "Hang", "đồi", "Đồi"])
 #: Unit words that need a capitalised name right after them and may be a common noun otherwise.
 WEAK_PLACE_UNITS = _nfc(["hồ", "Hồ", "đường", "Đường", "phố", "Phố", "khu", "Khu", "miền", "Miền", "vùng", "Vùng",
-                         "cầu", "Cầu", "sông", "Sông", "núi", "Núi", "đảo", "Đảo", "Cảng", "cảng"])
+                         "cầu", "Cầu", "sông", "Sông", "núi", "Núi", "đảo", "Đảo", "Cảng", "cảng", "hang", "Hang",
+                         "đồi", "Đồi"])
 
 
 def underthesea_file(*parts: str) -> Path | None:

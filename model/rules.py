@@ -1073,7 +1073,8 @@ _RX_PLACE_UNIT = _rx(rf"{_EDGE_L}(?:{_alt(set(gz.PLACE_UNITS) - {'Hồ'})}) ")
 _RX_REGION = re.compile(rf"(?i:{_alt(c for c in gz.COUNTRIES if ' ' in c)}){_EDGE_R}")
 # A part of the country after "miền" ("miền Trung", "miền Tây"); "Trung" is a common word elsewhere.
 _RX_DIRECTION = _rx(rf"(?:Bắc|Trung|Nam|Tây|Đông)(?: (?:Bắc|Nam))?(?![^\W_])(?! [{_UPPER}])")
-_RX_KM = re.compile(r"(?<![^\W_])Km ?\d+(?:\+\d+)?(?![^\W_])")
+# A chainage: "Km3+4", "Km 62+500"; with the "+" also "K63+600", "km8+200" (a bare "km2" is a distance).
+_RX_KM = re.compile(r"(?<![^\W_])(?:Km ?\d+(?:\+\d+)?|[Kk]m? ?\d+\+\d+)(?![^\W_])")
 
 
 @entity_lf(accuracy=0.82, priority=3)

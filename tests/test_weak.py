@@ -268,6 +268,11 @@ def test_lf_place_unit():
     assert spans(rules.lf_place_unit, "cao tốc Hà Nội – Lào Cai") == [("cao tốc Hà Nội – Lào Cai", LOC)]
     assert spans(rules.lf_place_unit, "vùng đồng bằng sông Cửu Long") == [("vùng đồng bằng sông Cửu Long", LOC)]
     assert spans(rules.lf_place_unit, "khu vực biên giới và cảng biển") == []
+    assert spans(rules.lf_place_unit, "hang Sửng Sốt, đồi Thiên An; hang động và đồi núi") == [
+        ("hang Sửng Sốt", LOC), ("đồi Thiên An", LOC)]
+    # chainages are places; a bare "km2" is a distance
+    assert [m for m, _ in spans(rules.lf_place_unit, "đoạn Km 62+500 đến K63+600, km8+200, cách 2 km2")] == [
+        "Km 62+500", "K63+600", "km8+200"]
 
 
 def test_lf_admin_place_names_that_open_with_a_common_word():
