@@ -1553,11 +1553,14 @@ _RX_WORD_BEFORE = re.compile(r"([^\W_]+) $")
 
 def _given_name(name: str) -> str | None:
     """The word a person is called by later in an article: the given name of a Vietnamese full
-    name (``Phan Đình Bảo`` → ``Bảo``), the surname of a transliterated one (``X.La-vrốp`` → ``La-vrốp``)."""
+    name (``Phan Đình Bảo`` → ``Bảo``), the surname of a transliterated one (``X.La-vrốp`` → ``La-vrốp``)
+    or of a foreign one (``Andrej Babis`` → ``Babis``)."""
     initial = _RX_INITIAL.match(name)
     if initial:
         return name[initial.end():].split()[-1]
     words = name.split()
+    if len(words) >= 2 and all(_foreign_word(w) and not w.isupper() for w in words):
+        return words[-1]  # a foreign name is called by its family name: "Andrej Babis" → "Babis"
     if len(words) < 2 or words[0] not in _SURNAMES:
         return None
     return words[-1]

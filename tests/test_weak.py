@@ -458,6 +458,9 @@ def test_given_name_after_the_full_name():
     found = entities("Ngoại trưởng X.La-vrốp đến Mát-xcơ-va. Ông La-vrốp nói.")
     assert ("La-vrốp", "PER") in found
     assert ("Anh", "PER") not in entities("Bà Nguyễn Thị Anh nói Anh sẽ tham gia.")  # a country too
+    found = entities("Thủ tướng Séc Bohuslav Sobotka cách chức ông Andrej Babis. Ông Babis phản đối, Sobotka nói.")
+    assert ("Babis", "PER") in found and ("Sobotka", "PER") in found  # a foreign name: its family name
+    assert ("LICOGI", "PER") not in entities("Ông Andrej LICOGI nói. Công ty LICOGI làm.")  # no acronym
 
 
 def test_repeated_names_and_defined_abbreviations():
