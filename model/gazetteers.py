@@ -1135,6 +1135,8 @@ Tập đoàn Công nghiệp Than - Khoáng sản Việt Nam
 Ủy ban Về các vấn đề xã hội
 Liên hợp quốc
 Liên Hợp Quốc
+Liên Hiệp Quốc
+Liên hiệp quốc
 Liên minh châu Âu
 Liên minh Châu Âu
 Hội đồng châu Âu
@@ -1159,6 +1161,7 @@ UBND
 HĐND
 UBMTTQ
 MTTQ
+UBTVQH
 TTXVN
 VNA
 VOV
@@ -1325,6 +1328,7 @@ Hội Nông dân
 Hội Liên hiệp Phụ nữ
 Hội Cựu chiến binh
 Liên đoàn Lao động
+Liên đoàn
 Đoàn Thanh niên
 Hiệp hội
 Hội

@@ -140,6 +140,7 @@ def test_lf_ministry_with_portfolio_abbreviation_and_place():
 
 def test_lf_central_body():
     assert spans(rules.lf_central_body, "Quốc hội Lào và Chính phủ") == [("Quốc hội Lào", ORG), ("Chính phủ", ORG)]
+    assert spans(rules.lf_central_body, "Liên Hiệp Quốc") == [("Liên Hiệp Quốc", ORG)]  # a spelling of Liên hợp quốc
     assert spans(rules.lf_central_body, "Ban Bí thư Trung ương Đảng quyết định") == [
         ("Ban Bí thư Trung ương Đảng", ORG)]
 
@@ -159,6 +160,7 @@ def test_lf_central_body():
         ("Vụ Kế hoạch Bộ Tài chính", ["Vụ Kế hoạch"]),  # two bodies
         ("Tỉnh ủy viên", []),  # a title
         ("ở Hải Phòng và", []),  # "Phòng" inside a place is no head
+        ("Liên đoàn Yoga Việt Nam và Liên đoàn này", ["Liên đoàn Yoga Việt Nam"]),  # a bare "Liên đoàn" refers back
     ],
 )
 def test_lf_public_body(text, expected):
