@@ -489,6 +489,8 @@ def _org_name_end(sent: Sentence, offset: int, public: bool, need_name: bool, le
             return place
         body = _BODY_WORD_RX.match(sent.text, start)
         if body and not sent.text.startswith(" viên", body.end()):
+            if named and sent.text[:start].endswith((" và ", ", ")):
+                break  # a list of bodies: "Ngân hàng Liên Việt và UBND huyện Hướng Hóa"
             end, strong = body.end(), True
             i = sent.next_word(end)
             continue

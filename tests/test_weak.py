@@ -158,6 +158,7 @@ def test_lf_central_body():
         ("thành viên Ban chỉ đạo 127 của tỉnh", ["Ban chỉ đạo 127"]),
         ("Bí thư Huyện ủy Lê Văn Cường phát biểu", ["Huyện ủy"]),  # the name is a person's
         ("Vụ Kế hoạch Bộ Tài chính", ["Vụ Kế hoạch"]),  # two bodies
+        ("Hiệp hội Du lịch và UBND TP Đà Nẵng", ["Hiệp hội Du lịch", "UBND TP Đà Nẵng"]),  # a list of bodies
         ("Tỉnh ủy viên", []),  # a title
         ("ở Hải Phòng và", []),  # "Phòng" inside a place is no head
         ("Liên đoàn Yoga Việt Nam và Liên đoàn này", ["Liên đoàn Yoga Việt Nam"]),  # a bare "Liên đoàn" refers back
