@@ -245,6 +245,8 @@ def _dictionary() -> frozenset[str]:
 
 _NAME_WORDS = frozenset(w.lower() for w in gz.ORG_NAME_WORDS)
 _NAME_WORD_MAX = max(len(w.split()) for w in _NAME_WORDS)
+_NAME_WORD_TOKENS = frozenset(t for w in _NAME_WORDS for t in w.split())
+_COMPANY_FORM_TOKENS = frozenset(t for f in gz.COMPANY_FORMS for t in f.split())
 _SURNAMES = frozenset(gz.SURNAMES)
 _MIDDLES = frozenset(gz.MIDDLE_NAMES)
 _NOT_NAME = frozenset(gz.NOT_NAME_WORDS) - _SURNAMES
@@ -526,6 +528,11 @@ def _org_name_end(sent: Sentence, offset: int, public: bool, need_name: bool, le
             end, strong = sent.words[i][1], True
             i = i + 1 if i + 1 < len(sent.words) else None
             continue
+        if not public and strong and i > 0 and _is_cap(sent.word(i - 1)) and \
+                sent.word(i - 1).lower() not in _NAME_WORD_TOKENS and sent.word(i - 1) not in _COMPANY_FORM_TOKENS:
+            # a company's proper name ends it: "Công ty Cường Hưng [kinh doanh]"; not a trade word or legal
+            # form before it: "Công ty Đầu tư phát triển", "Công ty CP khoáng sản Minh Long"
+            break
         if named or lead_words:
             stop = _name_word_end(sent, i)
             if stop > i:

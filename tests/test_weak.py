@@ -218,6 +218,15 @@ def test_lf_company_leaves_the_locating_place_out():
     assert spans(rules.lf_company, "phạt Công ty Cổ phần ABC 40 triệu đồng") == [("Công ty Cổ phần ABC", ORG)]
 
 
+def test_lf_company_ends_at_its_proper_name():
+    """Lower-case words after a company's proper name are what it does; after a trade word or a legal
+    form they are still its name."""
+    assert spans(rules.lf_company, "Công ty Cường Hưng kinh doanh nhà") == [("Công ty Cường Hưng", ORG)]
+    assert spans(rules.lf_company, "Công ty CP khoáng sản Minh Long") == [("Công ty CP khoáng sản Minh Long", ORG)]
+    assert spans(rules.lf_company, "Tổng công ty Đầu tư và Kinh doanh vốn nhà nước") == [
+        ("Tổng công ty Đầu tư và Kinh doanh vốn nhà nước", ORG)]
+
+
 def test_lf_org_acronym_and_party():
     assert spans(rules.lf_org_acronym, "theo TTXVN và EVN") == [("TTXVN", ORG), ("EVN", ORG)]
     assert spans(rules.lf_party, "chủ trương của Đảng và Nhà nước") == [("Đảng", ORG)]
