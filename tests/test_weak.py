@@ -319,7 +319,7 @@ def test_hydropower_plants_and_rivers_opening_with_a_common_word():
     assert ("Nhà máy Thủy điện Sông Ba Hạ", LOC) in entities("Nhà máy Thủy điện Sông Ba Hạ xả lũ.")
     assert ("nhà máy thủy điện sông Ba Hạ", LOC) in entities("Tai nạn ở hạ du nhà máy thủy điện sông Ba Hạ (Phú Yên).")
     assert ("sông Ba", LOC) in entities("Các cháu tắm giữa sông Ba. Nước lớn.")
-    assert ("Nhà máy Z755 sản xuất", ORG) in entities("Nhà máy Z755 sản xuất.")  # a company still
+    assert ("Nhà máy Z755", ORG) in entities("Nhà máy Z755 sản xuất.")  # a company still; "sản xuất" is what it does
     assert not any(t == LOC and "Ba" in x for x, t in entities("Ông đi thuyền trên sông Ba ngày qua."))
 
 
