@@ -1329,6 +1329,10 @@ Hội Liên hiệp Phụ nữ
 Hội Cựu chiến binh
 Liên đoàn Lao động
 Liên đoàn
+Câu lạc bộ
+CLB
+Giáo hội
+Hạt Kiểm lâm
 Đoàn Thanh niên
 Hiệp hội
 Hội

@@ -268,6 +268,7 @@ _MINISTRY_RX = _rx(rf"{_EDGE_L}(?:Bộ|Sở) ")
 # Heads that never stand for a body without a capitalised name right after them.
 _WEAK_HEADS = frozenset(fold(h) for h in ("Ban", "Hội", "Đài", "Phòng", "Quỹ", "Viện", "Trung tâm", "Văn phòng",
                                           "Hội đồng", "Ủy ban", "Trường", "Báo", "Tạp chí", "Cảnh sát", "Liên đoàn",
+                                          "Câu lạc bộ", "Giáo hội",
                                           "Liên minh", "Nhà máy", "Vụ", "Cục", "Chi cục", "Tổng cục", "Tổ chức",
                                           "Đại sứ quán", "Tổng Lãnh sự quán", "Lãnh sự quán", "Phái đoàn",
                                           "Cơ quan đại diện", "Học viện", "Bệnh viện", "Đại học", "Hiệp hội",

@@ -159,6 +159,8 @@ def test_lf_central_body():
         ("Bí thư Huyện ủy Lê Văn Cường phát biểu", ["Huyện ủy"]),  # the name is a person's
         ("Vụ Kế hoạch Bộ Tài chính", ["Vụ Kế hoạch"]),  # two bodies
         ("Hiệp hội Du lịch và UBND TP Đà Nẵng", ["Hiệp hội Du lịch", "UBND TP Đà Nẵng"]),  # a list of bodies
+        ("CLB Bóng đá Hà Nội và Hạt Kiểm lâm Thường Xuân", ["CLB Bóng đá Hà Nội", "Hạt Kiểm lâm Thường Xuân"]),
+        ("Giáo hội Phật giáo Việt Nam và Giáo hội này", ["Giáo hội Phật giáo Việt Nam"]),
         ("Tỉnh ủy viên", []),  # a title
         ("ở Hải Phòng và", []),  # "Phòng" inside a place is no head
         ("Liên đoàn Yoga Việt Nam và Liên đoàn này", ["Liên đoàn Yoga Việt Nam"]),  # a bare "Liên đoàn" refers back
