@@ -927,7 +927,6 @@ def lf_newspaper(sent: Sentence) -> Iterator[EntityVote]:
         yield m.start(), end, ORG
 
 
-
 # A school's level words, in any case: "trường tiểu học", "Trường Mầm non", "trường THCS".
 _RX_SCHOOL = _rx(r"(?<![^\W_])[Tt]rường (?:[Mm]ầm non|[Mm]ẫu giáo|[Tt]iểu học|[Tt]rung học (?:cơ sở|phổ thông)|"
                  r"THCS|THPT|PTDTNT|[Pp]hổ thông dân tộc nội trú) (?=[\w])")
@@ -947,6 +946,7 @@ def lf_school(sent: Sentence) -> Iterator[EntityVote]:
         end = _org_name_end(sent, m.end() - 1, public=True, need_name=True)
         if end is not None and end > m.end():
             yield m.start(), end, ORG
+
 
 @entity_lf(accuracy=0.7, priority=2)
 def lf_party(sent: Sentence) -> Iterator[EntityVote]:
@@ -1231,6 +1231,10 @@ def lf_short_unit_place(sent: Sentence) -> Iterator[EntityVote]:
             yield m.start(), place.end(), LOC
 
 
+# A hyphen glued to a capitalised word: "VN-Index", "Hải Phòng-Quảng Ninh".
+_RX_HYPHEN_CAP = re.compile(rf"[-–][{_UPPER}]")
+
+
 @entity_lf(accuracy=0.88, priority=2)
 def lf_known_place(sent: Sentence) -> Iterator[EntityVote]:
     """A province, country or region written bare, as a whole capitalised run:
@@ -1251,7 +1255,6 @@ def lf_known_place(sent: Sentence) -> Iterator[EntityVote]:
         yield s, e, LOC
 
 
-_RX_HYPHEN_CAP = re.compile(rf"[-–][{_UPPER}]")
 _RX_AMBIGUOUS_COUNTRY = re.compile(
     rf"(?<=[{_LOWER}] )(?:{_alt(gz.AMBIGUOUS_COUNTRIES)})(?=[,.;:)]|$| [{_LOWER}\d]| [-–] )(?! hoàng)")
 _MARKER_BEFORE = _rx(rf"(?:^|\s)(?:{_alt(gz.PERSON_MARKERS)}|em|con|cháu|cô|chú|bác|tên|gọi|là) $")
