@@ -224,9 +224,14 @@ def _unit_places() -> re.Pattern:
 
 
 @cache
+def _district_names() -> frozenset[str]:
+    """Vietnam's district-level names (underthesea's table), provinces' names left out."""
+    return frozenset(gz.admin_units_table()["districts"]) - frozenset(gz.PROVINCES)
+
+
+@cache
 def _districts() -> re.Pattern | None:
-    table = gz.admin_units_table()
-    names = [n for n in table["districts"] if n not in gz.PROVINCES]
+    names = _district_names()
     return _gazetteer(names) if names else None
 
 
@@ -1927,9 +1932,10 @@ def rf_credit(ctx: RelationContext) -> Iterator[RelationVote]:
     m = ctx.mentions
     for k in range(len(m) - 1):
         person, body = m[k], m[k + 1]
-        if person.type != PER or body.type != ORG or not _CREDIT_GLUE.fullmatch(ctx.between(person, body)):
+        if person.type != PER or body.type != ORG:
             continue
-        if "(" not in ctx.between(person, body) or ctx.text[body.end : body.end + 1] == ")":
+        glue = ctx.between(person, body)
+        if _CREDIT_GLUE.fullmatch(glue) and ("(" not in glue or ctx.text[body.end : body.end + 1] == ")"):
             yield k, k + 1, RelationType.AFFILIATED_WITH
 
 
@@ -2177,12 +2183,6 @@ _COUNTRY_NAMES = frozenset(("Việt Nam", "Trung Quốc", "Nhật Bản", "Hàn 
                             "Liên bang Nga", "New Zealand", "Nam Phi", "Ấn Độ", "Hà Lan", "Đan Mạch", "Ba Lan"))
 _ADMIN_RANKS = {"thôn": 0, "ấp": 0, "bản": 0, "xã": 1, "phường": 1, "thị trấn": 1, "huyện": 2, "quận": 2,
                 "thị xã": 2, "q": 2, "tx": 2, "thành phố": 3, "tp": 3, "tỉnh": 4}
-
-
-@cache
-def _district_names() -> frozenset[str]:
-    """Vietnam's district-level names (underthesea's table), provinces' names left out."""
-    return frozenset(gz.admin_units_table()["districts"]) - frozenset(gz.PROVINCES)
 
 
 def _admin_rank(mention: str) -> int:
