@@ -161,6 +161,8 @@ Nhật Bản
 Hàn Quốc
 Triều Tiên
 Hoa Kỳ
+Hợp chúng quốc Hoa Kỳ
+Hợp chủng quốc Hoa Kỳ
 Mỹ
 Liên bang Nga
 Nước Nga
@@ -1070,6 +1072,14 @@ Văn hóa và Thể thao
 Kế hoạch Đầu tư
 """)
 
+#: Foreign portfolios, kept inside a minister's title (``Bộ trưởng Thương mại Hoa Kỳ Wilbur Ross``) but not read
+#: as the name of a ``Bộ``: ``Bộ Thương mại Trung Quốc`` is one ORG with its country.
+TITLE_PORTFOLIOS = _lines("""
+Thương mại
+Phát triển Kinh tế
+Kinh tế
+""")
+
 #: Central bodies and well-known national organisations, written in full.
 CENTRAL_BODIES = _lines("""
 Chính phủ
@@ -1650,6 +1660,9 @@ Cục trưởng
 Vụ trưởng
 Chi cục trưởng
 Thống đốc
+Đại sứ đặc mệnh toàn quyền
+Đại sứ Đặc mệnh toàn quyền
+Đại sứ Đặc mệnh Toàn quyền
 Đại sứ
 Đặc phái viên
 Đặc sứ

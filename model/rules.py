@@ -1244,7 +1244,7 @@ _RX_HYPHEN_CAP = re.compile(rf"[-–][{_UPPER}]")
 def lf_known_place(sent: Sentence) -> Iterator[EntityVote]:
     """A province, country or region written bare, as a whole capitalised run:
     ``Quảng Ninh``, ``Hải Phòng`` (also in ``Hải Phòng-Quảng Ninh``), ``Việt Nam``, ``Đông Nam Á``;
-    not inside a longer capitalised name (``Hoàng Nga``, ``Điện lực Việt Nam``)."""
+    not inside a longer capitalised name (``Hoàng Nga``, ``Điện lực Việt Nam``) or a web address (``VOV.VN``)."""
     for m in _places().finditer(sent.text):
         s, e = m.span()
         before = sent.text[max(0, s - 12) : s]
@@ -1257,6 +1257,8 @@ def lf_known_place(sent: Sentence) -> Iterator[EntityVote]:
             continue
         if m.group().isupper() and _RX_HYPHEN_CAP.match(sent.text, e) and not _places().match(sent.text, e + 1):
             continue  # an abbreviation in a hyphenated name, "VN-Index"; not two places, "VN-Campuchia"
+        if m.group().isupper() and sent.text[s - 1 : s] == ".":
+            continue  # the end of a web address, "VOV.VN"
         yield s, e, LOC
 
 
@@ -1296,6 +1298,10 @@ _RX_ACADEMIC = re.compile(rf"{_EDGE_L}(?:{_alt(gz.ACADEMIC_TITLES)})(?=\.? [{_UP
 # The level of a local office after a lower-case title: "chủ tịch tỉnh", "chủ tịch xã" (not "tỉnh ủy").
 _RX_LOWER_LEVEL = _rx(r" (?:tỉnh|huyện|xã|phường|quận|thành phố|thị xã|thị trấn)(?! ?ủy)(?![^\W_])")
 _PORTFOLIO_TITLES = ("Bộ trưởng", "Thứ trưởng", "Phó Bộ trưởng", "Quyền Bộ trưởng")
+# a foreign portfolio ends the title only where the portfolio's name ends ("Bộ trưởng Kinh tế và Năng lượng",
+# "Bộ trưởng Thương mại quốc tế" are longer portfolios)
+_TITLE_PORTFOLIO_RX = re.compile(rf"(?i:{_alt(gz.PORTFOLIOS)}){_EDGE_R}|"
+                                 rf"(?:{_alt(gz.TITLE_PORTFOLIOS)}){_EDGE_R}(?! và(?!{_L})| [{_LOWER}])")
 
 
 _RX_CUT_TITLE = re.compile(rf"(?:(?:{_alt(gz.TITLE_PREFIXES)}) )?(?:Trưởng|Chủ nhiệm|Phó)")
@@ -1331,7 +1337,7 @@ def _titles(sent: Sentence) -> list[Span]:
             continue
         # "Bộ trưởng Công Thương": a portfolio with no "Bộ" stays inside the title
         if any(text.lower().endswith(t.lower()) for t in _PORTFOLIO_TITLES) and sent.text[e : e + 1] == " ":
-            p = _PORTFOLIO_RX.match(sent.text, e + 1)
+            p = _TITLE_PORTFOLIO_RX.match(sent.text, e + 1)
             if p and _is_cap(p.group()):
                 e = p.end()
         spans.append((s, e))
@@ -1368,6 +1374,28 @@ def _body_or_place_after(sent: Sentence, offset: int) -> int:
     return end if end is not None else offset
 
 
+_RX_POSTED_AT = _rx(r" tại (?=[^\W\d_])")
+
+
+def _posting_place_after(sent: Sentence, offset: int) -> Span | None:
+    """The country a diplomat is posted to, written after the title and its country: ``Đại sứ Việt
+    Nam tại Nhật Bản Nguyễn Quốc Cường`` gives ``Nhật Bản`` for the ``offset`` after ``Việt Nam``; only
+    when a capitalised name follows it."""
+    m = _RX_POSTED_AT.match(sent.text, offset)
+    if not m:
+        return None
+    i = sent.word_at.get(m.end())
+    if i is None:
+        return None
+    end = _place_at(sent, m.end())
+    if end is None and _country_before_name(sent, i):
+        end = sent.words[i][1]
+    nxt = sent.next_word(end) if end is not None else None
+    if nxt is None or sent.words[nxt][0] != end + 1 or not _is_cap(sent.word(nxt)):
+        return None
+    return m.end(), end
+
+
 def _country_before_name(sent: Sentence, i: int) -> bool:
     """Whether word ``i`` is a country that is also a given name (``Nga``, ``Mỹ``) followed by a
     capitalised name: after a title, ``Bộ trưởng Quốc phòng Nga Sergei Shoigu`` is POS, LOC, PER."""
@@ -1402,10 +1430,24 @@ def _name_after(sent: Sentence, offset: int, foreign: bool | str = True) -> Span
             return None
         if foreign != "place" and any(_VIETNAMESE_MARKS.search(sent.word(k)) for k in range(i, j)):
             return None  # a Vietnamese-looking run without a surname is rarely a name
-    span = (sent.words[i][0], sent.words[j - 1][1])
+    span = (sent.words[i][0], _through_initial(sent, i, j))
     if sent.text[span[0] : span[1]] in _PLACE_SET or _places().fullmatch(sent.text, *span):
         return None
     return span
+
+
+_RX_AFTER_INITIAL = re.compile(rf"\. ?{_CAPW}(?: {_CAPW})*")
+
+
+def _through_initial(sent: Sentence, i: int, j: int) -> int:
+    """The end of the name in words ``i:j``, carried on through a foreign name's middle initial:
+    ``Donald J. Trump``, ``Wilbur L.Ross``; not ``Nguyễn Văn A. Sau đó``, a Vietnamese placeholder name."""
+    end = sent.words[j - 1][1]
+    if j - i >= 2 and sent.word(i) not in _SURNAMES and len(sent.word(j - 1)) == 1 and sent.word(j - 1).isupper():
+        m = _RX_AFTER_INITIAL.match(sent.text, end)
+        if m and m.group().lstrip(". ").split()[0] not in _OPENERS | _BYLINE_STOP:
+            return m.end()
+    return end
 
 
 @entity_lf(accuracy=0.88, priority=4)
@@ -1417,6 +1459,9 @@ def lf_person_after_title(sent: Sentence) -> Iterator[EntityVote]:
         end = _body_or_place_after(sent, e)
         nxt = sent.next_word(e)
         after_place = end != e and nxt is not None and _place_at(sent, sent.words[nxt][0]) is not None
+        posting = _posting_place_after(sent, end) if after_place else None
+        if posting:
+            end = posting[1]
         span = _name_after(sent, end, foreign="place" if after_place else True)
         if span is None and end != e:
             span = _name_after(sent, e, foreign=False)
@@ -1427,7 +1472,8 @@ def lf_person_after_title(sent: Sentence) -> Iterator[EntityVote]:
 @entity_lf(accuracy=0.85, priority=3)
 def lf_place_after_title(sent: Sentence) -> Iterator[EntityVote]:
     """A known place right after a title, before a name: ``Thủ tướng Australia Malcolm
-    Turnbull``, ``Bộ trưởng Quốc phòng Singapore Ng Eng Hen``, ``Chủ tịch tỉnh Thanh Hóa``."""
+    Turnbull``, ``Bộ trưởng Quốc phòng Singapore Ng Eng Hen``, ``Chủ tịch tỉnh Thanh Hóa``; and the
+    country a diplomat is posted to: ``Đại sứ Việt Nam tại Nhật Bản Nguyễn Quốc Cường``."""
     for _, e in _titles(sent):
         nxt = sent.next_word(e)
         if nxt is None or sent.words[nxt][0] != e + 1:
@@ -1438,6 +1484,9 @@ def lf_place_after_title(sent: Sentence) -> Iterator[EntityVote]:
             end = sent.words[nxt][1]
         if end is not None:
             yield start, end, LOC
+            posting = _posting_place_after(sent, end)
+            if posting:
+                yield posting[0], posting[1], LOC
 
 
 _RX_UNIT_BEFORE = _rx(rf"(?:^|\s)(?:{_alt(gz.PLACE_UNITS)}|chợ|chùa|đình|đền|miếu|làng) $")
@@ -1461,7 +1510,7 @@ def lf_person_after_marker(sent: Sentence) -> Iterator[EntityVote]:
         if marker.lower() in ("anh", "chị", "em", "cháu", "cụ", "vợ chồng") and (
                 j - i < 2 or sent.word(i) not in _SURNAMES):
             continue  # "đàn anh Aventador SuperVeloce" is no person
-        span = (sent.words[i][0], sent.words[j - 1][1])
+        span = (sent.words[i][0], _through_initial(sent, i, j))
         name = sent.text[span[0] : span[1]]
         if name in _PLACE_SET or name.isupper() and len(name) <= 4:
             continue
@@ -1509,6 +1558,29 @@ _RX_BYLINE = re.compile(
 _RX_GLUED_BYLINE = re.compile(rf"(?<=\d)({_CAPW}(?: {_CAPW}){{0,3}})$")
 
 
+_RX_DOUBLED = re.compile(r"(\S+[ /].*) \1")  # more than one word, twice ("An An" may be one name)
+
+
+def _byline_votes(sent: Sentence, text: str, whole_line: bool, base: int = 0) -> Iterator[EntityVote]:
+    """The persons and agencies of one byline ``text``, which starts ``base`` characters into the sentence."""
+    m = _RX_BYLINE.match(text)
+    if not m or _places().fullmatch(m.group(1)) or m.group(1) in _PLACE_SET:
+        return
+    words = re.findall(r"[^\W_]+", m.group(1))
+    if not (whole_line or (len(words) >= 2 and words[0] not in _OPENERS)) or words[0] in _BYLINE_STOP:
+        return
+    for s, e, t in _agency_or_name(sent, base + m.start(1), base + m.end(1), single=whole_line):
+        yield sent.start + s, sent.start + e, t
+    agency = re.search(r"/\s?([\w.+]+)", text[m.end(1) :])
+    if agency and _AGENCY.match(agency.group(1)):
+        s = base + m.end(1) + agency.start(1)
+        yield sent.start + s, sent.start + s + len(agency.group(1)), ORG
+    source = m.group(2)  # "QUANG PHONG (Dân trí)", "Nguyên Linh (TTXVN)"; not "Hải Yến (T/h)", compiled
+    if source and _is_cap(source) and source.split()[0] not in _BYLINE_STOP and source.upper() != "T/H":
+        s = base + m.start(2)
+        yield sent.start + s, sent.start + s + len(source), ORG
+
+
 @document_lf(accuracy=0.85, priority=4)
 def lf_byline(doc: DocumentContext) -> Iterator[EntityVote]:
     """A byline: a short line of capitalised names after the title (``Hoàng Nga``, ``Anh- Phương``,
@@ -1520,22 +1592,13 @@ def lf_byline(doc: DocumentContext) -> Iterator[EntityVote]:
         whole_line = sent.line_start and sent.line_end
         last = k == len(doc.sentences) - 1 or (sent.line_end and sent.last_line)
         text = sent.text.strip()
-        if (whole_line or last) and len(text) <= 60:
-            m = _RX_BYLINE.match(text)
-            if m and not _places().fullmatch(m.group(1)) and m.group(1) not in _PLACE_SET:
-                words = re.findall(r"[^\W_]+", m.group(1))
-                if (whole_line or (len(words) >= 2 and words[0] not in _OPENERS)) and words[0] not in _BYLINE_STOP:
-                    for s, e, t in _agency_or_name(sent, m.start(1), m.end(1), single=whole_line):
-                        yield sent.start + s, sent.start + e, t
-                    tail = text[m.end(1) :]
-                    agency = re.search(r"/\s?([\w.+]+)", tail)
-                    if agency and _AGENCY.match(agency.group(1)):
-                        s = m.end(1) + agency.start(1)
-                        yield sent.start + s, sent.start + s + len(agency.group(1)), ORG
-                    source = m.group(2)  # "QUANG PHONG (Dân trí)", "Nguyên Linh (TTXVN)"
-                    if source and _is_cap(source) and source.split()[0] not in _BYLINE_STOP:
-                        s = sent.text.index(text) + m.start(2)
-                        yield sent.start + s, sent.start + s + len(source), ORG
+        if (whole_line or last) and len(text) <= 121 and _RX_DOUBLED.fullmatch(text):
+            # the crawl sometimes repeats the credit: "Trí Anh/VOV.VN Trí Anh/VOV.VN"
+            half = len(text) // 2
+            yield from _byline_votes(sent, text[:half], whole_line)
+            yield from _byline_votes(sent, text[half + 1 :], whole_line, base=half + 1)
+        elif (whole_line or last) and len(text) <= 60:
+            yield from _byline_votes(sent, text, whole_line)
         if sent.line_end:
             m = _RX_GLUED_BYLINE.search(sent.text)
             if m and m.group(1).split()[0] not in _NOT_NAME:
@@ -1842,9 +1905,9 @@ def rf_title_construction(ctx: RelationContext) -> Iterator[RelationVote]:
 
     ``Phó Chủ tịch UBND tỉnh Bùi Văn Khắng`` and ``Bùi Văn Khắng, Phó Chủ tịch UBND tỉnh``
     both give Khắng → ``Phó Chủ tịch`` (has_position) and Khắng → ``UBND tỉnh``
-    (affiliated_with); a title followed by a place (``Chủ tịch tỉnh Thanh Hóa``) gives
-    has_position only; ``Ông X, Ủy viên …, Phó Chủ tịch … được giao Quyền Chủ tịch …`` links
-    every title of the chain.
+    (affiliated_with); a title followed by a place (``Chủ tịch tỉnh Thanh Hóa``), or by two places
+    (``Đại sứ Việt Nam tại Nhật Bản``), gives has_position only; ``Ông X, Ủy viên …, Phó Chủ tịch …
+    được giao Quyền Chủ tịch …`` links every title of the chain.
     """
     m = ctx.mentions
     n = len(m)
@@ -1866,6 +1929,10 @@ def rf_title_construction(ctx: RelationContext) -> Iterator[RelationVote]:
             elif m[k].type == ORG and k >= 2 and m[k - 1].type == ORG and m[k - 2].type == POS and \
                     ctx.between(m[k - 1], m[k]) == " của " and ctx.between(m[k - 2], m[k - 1]) in (" ", "  "):
                 chain[:0] = [k - 2, k - 1, k]  # "Chủ nhiệm Ủy ban Pháp luật của Quốc hội Nguyễn Văn A"
+                k -= 3
+            elif m[k].type == LOC and k >= 2 and m[k - 1].type == LOC and m[k - 2].type == POS and \
+                    ctx.between(m[k - 1], m[k]) == " tại " and ctx.between(m[k - 2], m[k - 1]) in (" ", "  "):
+                chain[:0] = [k - 2, k - 1, k]  # "Đại sứ Việt Nam tại Nhật Bản Nguyễn Quốc Cường"
                 k -= 3
             elif m[k].type == POS:
                 chain[:0] = [k]

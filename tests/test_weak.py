@@ -375,6 +375,39 @@ def test_lf_place_after_title():
     assert spans(rules.lf_person_after_title, "Bộ trưởng Quốc phòng Nga Sergei Shoigu") == [("Sergei Shoigu", PER)]
 
 
+def test_a_diplomat_posted_to_a_country():
+    """``Đại sứ A tại B Tên``: both countries are places, the name is the ambassador's (has_position)."""
+    text = "Thủ tướng tiếp Đại sứ Việt Nam tại Nhật Bản Nguyễn Quốc Cường và Đại sứ Mỹ tại Việt Nam Ted Osius."
+    assert entities(text) == [("Thủ tướng", POS), ("Đại sứ", POS), ("Việt Nam", LOC), ("Nhật Bản", LOC),
+                              ("Nguyễn Quốc Cường", PER), ("Đại sứ", POS), ("Mỹ", LOC), ("Việt Nam", LOC),
+                              ("Ted Osius", PER)]
+    assert relations(text) == {("Nguyễn Quốc Cường", R.HAS_POSITION, "Đại sứ"), ("Ted Osius", R.HAS_POSITION, "Đại sứ")}
+    assert ("Đại sứ đặc mệnh toàn quyền", POS) in entities(
+        "Ông gặp Đại sứ đặc mệnh toàn quyền Ấn Độ tại Việt Nam Parvathaneni Harish.")
+    # no name after the second country: nothing is read as one
+    assert entities("Ông gặp Đại sứ Mỹ tại Việt Nam và các quan chức.") == [("Đại sứ", POS), ("Mỹ", LOC),
+                                                                           ("Việt Nam", LOC)]
+
+
+def test_foreign_portfolios_stay_in_the_minister_title():
+    assert entities("Ông tiếp Bộ trưởng Thương mại Hoa Kỳ Wilbur Ross.") == [
+        ("Bộ trưởng Thương mại", POS), ("Hoa Kỳ", LOC), ("Wilbur Ross", PER)]
+    assert ("Bộ trưởng Phát triển Kinh tế", POS) in entities("Bộ trưởng Phát triển Kinh tế Nga Maxim Oreshkin nói.")
+    # a longer portfolio is not cut at its first words
+    assert ("Bộ trưởng Kinh tế", POS) not in entities("Ông tiếp Bộ trưởng Kinh tế và Năng lượng Đức.")
+    assert ("Bộ trưởng Thương mại", POS) not in entities("Ông tiếp Bộ trưởng Thương mại quốc tế Canada.")
+    # the ministry itself keeps its country: a foreign portfolio is no "Bộ" name of its own
+    assert ("Bộ Phát triển Kinh tế Nga", ORG) in entities("Bộ Phát triển Kinh tế Nga tổ chức hội thảo.")
+
+
+def test_foreign_name_through_a_middle_initial():
+    assert ("Donald J. Trump", PER) in entities("Tổng thống Hoa Kỳ Donald J. Trump phát biểu.")
+    assert ("Wilbur L.Ross", PER) in entities("Bộ trưởng Thương mại Mỹ Wilbur L.Ross đến.")
+    assert ("George W. Bush", PER) in entities("Ông George W. Bush đến.")
+    assert ("Nguyễn Văn A", PER) in entities("Ông Nguyễn Văn A. Sau đó ông đi.")  # a placeholder name ends there
+    assert ("Hợp chúng quốc Hoa Kỳ", LOC) in entities("Chuyến thăm chính thức Hợp chúng quốc Hoa Kỳ.")
+
+
 def test_transliterated_names_are_one_word():
     """A hyphen before a lower-case letter joins a transliteration (``Xy-ri``); before a capital it does not."""
     assert [(t, e) for t, e in entities("Các lực lượng Chính phủ Xy-ri tiến vào thành phố Rắc-ca và thủ đô Đa-mát.")
@@ -456,6 +489,17 @@ def test_byline_lines_and_glued_dates():
     found = [(e.text, e.type) for e in doc.entities]
     assert ("Thu Hà", "PER") in found and ("Minh Quân", "PER") in found
     assert ("02/03/2021", "DATE") in found and ("Lan Anh", "PER") in found
+
+
+def test_credits_repeated_or_after_a_web_address():
+    """The crawl repeats some credits; ``.VN`` ends a web address, not a place; ``(T/h)`` is no agency."""
+    doc = label_document("Tiêu đề\nNội dung bài./. Trí Anh/VOV.VN Trí Anh/VOV.VN")
+    assert [(e.text, e.type) for e in doc.entities] == [("Trí Anh", PER), ("VOV.VN", ORG), ("Trí Anh", PER),
+                                                        ("VOV.VN", ORG)]
+    assert len(doc.relations) == 2
+    assert ("VN", LOC) not in entities("Tiêu đề\nNội dung. Theo VOV.VN")
+    assert ("VN", LOC) in entities("Quan hệ VN và Lào.")
+    assert entities("Tiêu đề\nNội dung.\nHải Yến (T/h)") == [("Hải Yến", PER)]
 
 
 def test_byline_glued_after_the_last_sentence():
