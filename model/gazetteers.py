@@ -165,6 +165,15 @@ Hợp chúng quốc Hoa Kỳ
 Hợp chủng quốc Hoa Kỳ
 Mỹ
 Liên bang Nga
+LB Nga
+CHND Trung Hoa
+CHXHCN Việt Nam
+CHXHCN VN
+CHDCND Lào
+CHDCND Triều Tiên
+CH Belarus
+CH Czech
+CH Haiti
 Nước Nga
 Pháp
 Cộng hòa Liên bang Đức
@@ -742,6 +751,11 @@ COUNTRIES = _NATIONS + tuple(n for n in WORLD_PLACES if n not in _NATIONS)
 #: Country names that are also common given names or words (Anh, Đức, Nga, Nhật, Ý): places only
 #: when they stand alone, between lower-case words.
 AMBIGUOUS_COUNTRIES = _nfc(["Anh", "Đức", "Nga", "Nhật", "Ý", "Lào", "Mỹ", "Pháp", "Úc", "Bỉ", "Séc", "Áo"])
+
+#: One-syllable short forms of countries, places only in a pair: ``quan hệ Việt - Trung``, ``hợp tác Việt-Nhật``.
+PAIR_COUNTRY_FORMS = _nfc(["Việt", "Trung", "Hàn", "Ấn", "Thái", "Xô"])
+#: Blocs that pair with a country the same way (``ASEAN - Nga``); they are organisations.
+PAIR_BLOCS = ("ASEAN", "EU")
 
 #: Unit words of administrative places, longest first: ``tỉnh Quảng Ninh`` is one LOC.
 ADMIN_UNITS = _lines("""

@@ -494,7 +494,8 @@ def _org_name_end(sent: Sentence, offset: int, public: bool, need_name: bool, le
         named = strong or weak > 0
         place = _place_at(sent, start)
         if place is not None and _place_ends(sent, place) and (public or named):
-            return place
+            pair = _RX_COUNTRY_PAIR.match(sent.text, start)  # "Hội Hữu nghị Nhật-Việt"
+            return pair.end() if pair and pair.end() > place else place
         body = _BODY_WORD_RX.match(sent.text, start)
         if body and not sent.text.startswith(" viên", body.end()):
             if named and sent.text[:start].endswith((" và ", ", ")):
@@ -1274,6 +1275,49 @@ def lf_isolated_country(sent: Sentence) -> Iterator[EntityVote]:
     for m in _RX_AMBIGUOUS_COUNTRY.finditer(sent.text):
         if not _MARKER_BEFORE.search(sent.text, 0, m.start()) and not _opens_word(sent, m.start(), m.end()):
             yield m.start(), m.end(), LOC
+
+
+_COUNTRY_ITEM = rf"(?:{_alt(gz.AMBIGUOUS_COUNTRIES + gz.COUNTRIES)})(?![^\W_])(?! [{_UPPER}])"
+_RX_COUNTRY_LIST = re.compile(rf"(?<![^\W_]){_COUNTRY_ITEM}(?:(?:, | và | hoặc ){_COUNTRY_ITEM})+")
+_RX_LIST_JOINER = re.compile(r", | và | hoặc ")
+
+
+@entity_lf(accuracy=0.85, priority=2)
+def lf_listed_country(sent: Sentence) -> Iterator[EntityVote]:
+    """A country whose name is also a given name, in a list with a country that is not one:
+    ``như Trung Quốc, Nga, Ấn Độ``, ``G7 (Mỹ, Anh, Đức, Pháp, Nhật, Canada)``; not ``Minh, Anh, Đức``."""
+    for m in _RX_COUNTRY_LIST.finditer(sent.text):
+        if re.search(rf"(?<![^\W_]){_CAPW} $", sent.text[max(0, m.start() - 12) : m.start()]):
+            continue  # the list starts inside a longer capitalised name
+        items, pos = [], m.start()
+        for part in _RX_LIST_JOINER.split(m.group()):
+            pos = sent.text.index(part, pos)
+            items.append((pos, pos + len(part)))
+            pos += len(part)
+        if all(sent.text[s:e] in _AMBIGUOUS_COUNTRY_SET for s, e in items):
+            continue
+        for s, e in items:
+            if sent.text[s:e] in _AMBIGUOUS_COUNTRY_SET and not _opens_word(sent, s, e):  # "Anh hùng"
+                yield s, e, LOC
+
+
+_PAIR_SIDE = rf"(?:{_alt(gz.PAIR_COUNTRY_FORMS + gz.AMBIGUOUS_COUNTRIES + gz.COUNTRIES + gz.PAIR_BLOCS)})"
+_RX_COUNTRY_PAIR = re.compile(
+    rf"(?<![^\W_])({_PAIR_SIDE}) ?[-–] ?({_PAIR_SIDE})(?![^\W_])(?! [{_UPPER}\d])")
+_SHORT_PAIR_FORMS = frozenset(gz.PAIR_COUNTRY_FORMS + gz.AMBIGUOUS_COUNTRIES)
+
+
+@entity_lf(accuracy=0.85, priority=2)
+def lf_country_pair(sent: Sentence) -> Iterator[EntityVote]:
+    """Two countries joined by a dash, one of them in a short form: ``quan hệ Việt - Trung``,
+    ``hợp tác Việt Nam - Nga``, ``Lào-Việt Nam``; each side is a place."""
+    for m in _RX_COUNTRY_PAIR.finditer(sent.text):
+        if re.search(rf"(?<![^\W_]){_CAPW} $", sent.text[max(0, m.start() - 12) : m.start()]):
+            continue  # inside a longer capitalised name: "Minh Đức - Anh Tuấn"
+        if m.group(1) in _SHORT_PAIR_FORMS or m.group(2) in _SHORT_PAIR_FORMS:
+            for side in (1, 2):
+                if m.group(side) not in gz.PAIR_BLOCS:  # "ASEAN - Nga": the bloc is an organisation
+                    yield m.start(side), m.end(side), LOC
 
 
 @entity_lf(accuracy=0.72, priority=1)

@@ -389,6 +389,21 @@ def test_a_diplomat_posted_to_a_country():
                                                                            ("Việt Nam", LOC)]
 
 
+def test_country_pairs_lists_and_abbreviated_state_names():
+    assert entities("Quan hệ Việt - Trung phát triển.") == [("Việt", LOC), ("Trung", LOC)]
+    assert entities("Tuyên bố chung Việt Nam - Mỹ được ký.") == [("Việt Nam", LOC), ("Mỹ", LOC)]
+    assert entities("Khuôn khổ hợp tác ASEAN - Nga.") == [("ASEAN", ORG), ("Nga", LOC)]
+    assert entities("Ông Minh Đức - Anh Tuấn viết.") == [("Minh Đức", PER)]  # two names, no pair of countries
+    # a body named after two countries keeps both
+    assert ("Phòng Thương mại Hà Lan-Việt Nam", ORG) in entities("Lãnh đạo Phòng Thương mại Hà Lan-Việt Nam đến.")
+    assert entities("Các thị trường như Trung Quốc, Nga, Ấn Độ đều tăng.") == [
+        ("Trung Quốc", LOC), ("Nga", LOC), ("Ấn Độ", LOC)]
+    assert entities("Các em Minh, Anh, Đức được khen.") == []  # no country that is not also a name
+    assert ("Anh", LOC) not in entities("Lãnh tụ của cách mạng Việt Nam, Anh hùng giải phóng dân tộc.")
+    assert entities("Chuyến thăm LB Nga và CH Belarus.") == [("LB Nga", LOC), ("CH Belarus", LOC)]
+    assert ("CHND Trung Hoa", LOC) in entities("Chủ tịch nước CHND Trung Hoa Tập Cận Bình đến.")
+
+
 def test_foreign_portfolios_stay_in_the_minister_title():
     assert entities("Ông tiếp Bộ trưởng Thương mại Hoa Kỳ Wilbur Ross.") == [
         ("Bộ trưởng Thương mại", POS), ("Hoa Kỳ", LOC), ("Wilbur Ross", PER)]
