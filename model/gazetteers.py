@@ -1084,6 +1084,13 @@ Du lịch
 Ngoại vụ
 Văn hóa và Thể thao
 Kế hoạch Đầu tư
+Kế hoạch & Đầu tư
+Tài nguyên & Môi trường
+Khoa học & Công nghệ
+Thông tin & Truyền thông
+Lao động-Thương binh và Xã hội
+Văn hóa - Thể thao & Du lịch
+Văn hóa, Thể thao & Du lịch
 """)
 
 #: Foreign portfolios, kept inside a minister's title (``Bộ trưởng Thương mại Hoa Kỳ Wilbur Ross``) but not read
@@ -1693,6 +1700,8 @@ Tỉnh ủy viên
 Thành ủy viên
 Huyện ủy viên
 Hiệu trưởng
+Hiệu phó
+Thuyền trưởng
 Kế toán trưởng
 Tổng biên tập
 Tổng Biên tập
@@ -1715,6 +1724,12 @@ Bác sỹ
 """)
 #: Academic and professional titles before a name (a POS of their own).
 ACADEMIC_TITLES = _lines("""
+Phó Giáo sư
+Giáo sư
+Tiến sĩ
+Tiến sỹ
+Thạc sĩ
+Luật sư
 GS.TSKH
 GS.TS
 GS. TS
@@ -1732,6 +1747,8 @@ Ths
 NGƯT
 NGND
 """)
+#: Lower-case titles that name a position even with no name after them: ``cô hiệu trưởng đi xe vào trường``.
+BARE_LOWER_TITLES = _nfc(["hiệu trưởng", "hiệu phó", "thuyền trưởng"])
 #: Qualifiers written before a title that belong to the position (``Quyền Chủ tịch``).
 TITLE_PREFIXES = _nfc(["Phó", "Quyền", "Phó Trưởng", "Phó trưởng"])
 #: Qualifiers after a title that belong to it (``Phó Chủ tịch Thường trực``).

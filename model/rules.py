@@ -525,6 +525,8 @@ def _org_name_end(sent: Sentence, offset: int, public: bool, need_name: bool, le
                 stop = sent.word_at.get(sent.words[stop - 1][0], stop - 1) + 1
                 while stop < len(sent.words) and sent.words[stop][0] < end:
                     stop += 1
+            if public:
+                end = _name_joint(sent, end)
             i = stop if stop < len(sent.words) else None
             continue
         if w[0].isdigit():
@@ -576,11 +578,34 @@ def _org_name_end(sent: Sentence, offset: int, public: bool, need_name: bool, le
                 if body:
                     return body.end()
     # drop a trailing joiner
+    end = len(sent.text[:end].rstrip(" -–&"))
     while sent.text[:end].endswith((" và", ",")):
         end = sent.text.rindex(" ", 0, end) if sent.text[:end].endswith(" và") else end - 1
     if end == offset and not need_name:
         return offset
     return end if end > offset else None
+
+
+_RX_NAME_JOINT = re.compile(rf" ?[-–&] ?(?=[{_UPPER}])")
+
+
+def _name_joint(sent: Sentence, end: int) -> int:
+    """Where a department's compound name goes on after a dash or an ampersand, or ``end``: ``Phòng Kế
+    hoạch – Tài chính``, ``Bộ Kế hoạch & Đầu tư``, ``Phòng NN & PTNT``; not before another body, a title, a place
+    or a body's acronym (``Vụ Kế hoạch – Bộ Công Thương``, ``Ban Pháp chế - HĐND tỉnh``)."""
+    m = _RX_NAME_JOINT.match(sent.text, end)
+    if not m:
+        return end
+    start = m.end()
+    i = sent.word_at.get(start)
+    if i is None or _person_run(sent, i) is not None or _place_at(sent, start) is not None:
+        return end
+    if sent.word(i).isupper() and "&" not in m.group():
+        return end  # "Phòng KHTH - SCT": a dash between acronyms parts two bodies; "NN & PTNT" is one name
+    if any(rx.match(sent.text, start) for rx in (_PUBLIC_HEAD_RX, _COMPANY_HEAD_RX, _CENTRAL_RX, _MINISTRY_RX,
+                                                 _RX_ORG_ACRONYM, _ADMIN_UNIT, _RX_TITLE)):
+        return end
+    return start
 
 
 def _org_at(sent: Sentence, offset: int) -> int | None:
@@ -954,6 +979,21 @@ def lf_school(sent: Sentence) -> Iterator[EntityVote]:
             yield m.start(), end, ORG
 
 
+_RX_PARTY_BOARD = _rx(r"(?<![^\W_])(?:Ban [Cc]án sự [Đđ]ảng|Đảng đoàn)(?![^\W_])")
+
+
+@entity_lf(accuracy=0.95, priority=5)
+def lf_party_board(sent: Sentence) -> Iterator[EntityVote]:
+    """The Party board of a body is one organisation with the body's name: ``Ban Cán sự đảng UBND TP``,
+    ``Đảng đoàn Quốc hội``, ``Ban cán sự Đảng Bộ Kế hoạch và Đầu tư``; ``Ban cán sự đảng`` alone too."""
+    for m in _RX_PARTY_BOARD.finditer(sent.text):
+        body = _org_at(sent, m.end() + 1) if sent.text[m.end() : m.end() + 1] == " " else None
+        if body is not None:
+            yield m.start(), body, ORG
+        elif m.group().startswith("Ban"):
+            yield m.start(), m.end(), ORG
+
+
 @entity_lf(accuracy=0.7, priority=2)
 def lf_party(sent: Sentence) -> Iterator[EntityVote]:
     """``Đảng`` written alone, capitalised, for the Party (a specific body, as the seeds decide):
@@ -1190,6 +1230,22 @@ def _inner_place(sent: Sentence, pos: int) -> int | None:
 _RX_FACILITY_QUALIFIERS = _rx(rf"(?:(?:{_alt(gz.FACILITY_QUALIFIERS)}) )+")
 
 
+_RX_HOUSE_NUMBER = _rx(r"(?<![^\W_])(?:tại|ngụ|ngụ tại|địa chỉ|trụ sở|số nhà|nhà số|HKTT|HKTT:)(?: số)? "
+                       rf"\d+[A-Z]?(?:/\d+)* (?=[{_UPPER}])")
+
+
+@entity_lf(accuracy=0.9, priority=5)
+def lf_street_address(sent: Sentence) -> Iterator[EntityVote]:
+    """A street named after a person, in an address: ``tại 37 Nguyễn Bỉnh Khiêm``, ``ngụ 1740/37 Lê Văn
+    Lương`` give the street (a place), not a person."""
+    for m in _RX_HOUSE_NUMBER.finditer(sent.text):
+        i = sent.word_at.get(m.end())
+        if i is not None:
+            j = _cap_run_end(sent, i, max_words=4)
+            if j - i >= 2 and _cap_run_end(sent, i, max_words=6) == j:
+                yield m.end(), sent.words[j - 1][1], LOC
+
+
 @entity_lf(accuracy=0.85, priority=4)
 def lf_facility_place(sent: Sentence) -> Iterator[EntityVote]:
     """A facility named by the place it stands on, which its span takes in (over the place's own
@@ -1366,7 +1422,7 @@ def _titles(sent: Sentence) -> list[Span]:
         if cut and _RX_CUT_TITLE.fullmatch(text[: cut.start()]):
             e = s + cut.start()
             text = text[: cut.start()]
-        if not _is_cap(text):
+        if not _is_cap(text) and text not in gz.BARE_LOWER_TITLES:
             # lower-case titles only count right before a capitalised body or name, and not as
             # the end of another word ("tăng trưởng GDP")
             nxt = sent.next_word(e)

@@ -404,6 +404,32 @@ def test_country_pairs_lists_and_abbreviated_state_names():
     assert ("CHND Trung Hoa", LOC) in entities("Chủ tịch nước CHND Trung Hoa Tập Cận Bình đến.")
 
 
+def test_party_boards_and_compound_department_names():
+    assert entities("Thành ủy giao Ban Cán sự đảng UBND TP chỉ đạo các sở.") == [
+        ("Thành ủy", ORG), ("Ban Cán sự đảng UBND TP", ORG)]
+    assert entities("Đảng đoàn Quốc hội ban hành nhiều văn bản.") == [("Đảng đoàn Quốc hội", ORG)]
+    assert entities("Ban cán sự đảng đã kiểm điểm.") == [("Ban cán sự đảng", ORG)]
+    assert entities("Ông làm ở Phòng Tài chính - Kế toán.") == [("Phòng Tài chính - Kế toán", ORG)]
+    assert entities("Bộ Kế hoạch & Đầu tư họp.") == [("Bộ Kế hoạch & Đầu tư", ORG)]
+    # a dash before another body, a body's acronym or a title parts two names
+    assert entities("Vụ Kế hoạch – Bộ Công Thương cho biết.") == [("Vụ Kế hoạch", ORG), ("Bộ Công Thương", ORG)]
+    assert entities("Ban Pháp chế - HĐND tỉnh giám sát.") == [("Ban Pháp chế", ORG), ("HĐND tỉnh", ORG)]
+    assert ("Phòng KHTH", ORG) in entities("Tiêu đề\nNội dung.\nPhòng KHTH - SCT")
+
+
+def test_titles_without_a_name_and_spelled_out_academic_titles():
+    assert entities("Cô hiệu trưởng đi xe vào trường.") == [("hiệu trưởng", POS)]
+    assert entities("Các chuyên gia: Giáo sư Nguyễn Lân Hùng, Luật sư Trần Đình Triển.") == [
+        ("Giáo sư", POS), ("Nguyễn Lân Hùng", PER), ("Luật sư", POS), ("Trần Đình Triển", PER)]
+    assert ("tăng trưởng", POS) not in entities("Kinh tế tăng trưởng nhanh.")
+
+
+def test_a_street_named_after_a_person_in_an_address():
+    assert entities("Trụ sở cũ tại 37 Nguyễn Bỉnh Khiêm, quận Hai Bà Trưng.") == [
+        ("Nguyễn Bỉnh Khiêm", LOC), ("quận Hai Bà Trưng", LOC)]
+    assert ("Lê Văn Lương", LOC) in entities("Anh Lợi (ngụ 1740/37 Lê Văn Lương) cho hay.")
+
+
 def test_foreign_portfolios_stay_in_the_minister_title():
     assert entities("Ông tiếp Bộ trưởng Thương mại Hoa Kỳ Wilbur Ross.") == [
         ("Bộ trưởng Thương mại", POS), ("Hoa Kỳ", LOC), ("Wilbur Ross", PER)]
