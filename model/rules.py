@@ -1333,7 +1333,7 @@ def lf_isolated_country(sent: Sentence) -> Iterator[EntityVote]:
             yield m.start(), m.end(), LOC
 
 
-_COUNTRY_ITEM = rf"(?:{_alt(gz.AMBIGUOUS_COUNTRIES + gz.COUNTRIES)})(?![^\W_])(?! [{_UPPER}])"
+_COUNTRY_ITEM = rf"(?:{_trie(gz.AMBIGUOUS_COUNTRIES + gz.COUNTRIES)})(?![^\W_])(?! [{_UPPER}])"
 _RX_COUNTRY_LIST = re.compile(rf"(?<![^\W_]){_COUNTRY_ITEM}(?:(?:, | và | hoặc ){_COUNTRY_ITEM})+")
 _RX_LIST_JOINER = re.compile(r", | và | hoặc ")
 
@@ -1357,7 +1357,7 @@ def lf_listed_country(sent: Sentence) -> Iterator[EntityVote]:
                 yield s, e, LOC
 
 
-_PAIR_SIDE = rf"(?:{_alt(gz.PAIR_COUNTRY_FORMS + gz.AMBIGUOUS_COUNTRIES + gz.COUNTRIES + gz.PAIR_BLOCS)})"
+_PAIR_SIDE = rf"(?:{_trie(gz.PAIR_COUNTRY_FORMS + gz.AMBIGUOUS_COUNTRIES + gz.COUNTRIES + gz.PAIR_BLOCS)})"
 _RX_COUNTRY_PAIR = re.compile(
     rf"(?<![^\W_])({_PAIR_SIDE}) ?[-–] ?({_PAIR_SIDE})(?![^\W_])(?! [{_UPPER}\d])")
 _SHORT_PAIR_FORMS = frozenset(gz.PAIR_COUNTRY_FORMS + gz.AMBIGUOUS_COUNTRIES)
