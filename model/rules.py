@@ -368,6 +368,13 @@ def _cap_run_end(sent: Sentence, i: int, max_words: int = 5, allow_digits: bool 
     return j
 
 
+def _whole_cap_run(sent: Sentence, i: int, max_words: int = 4) -> int | None:
+    """End word index of the capitalised run starting at word ``i`` when the whole run has at most
+    ``max_words`` words (not the start of a longer one), else ``None``."""
+    j = _cap_run_end(sent, i, max_words=max_words)
+    return j if _cap_run_end(sent, i, max_words=max_words + 2) == j else None
+
+
 def _admin_place_at(sent: Sentence, offset: int) -> int | None:
     """End offset of ``unit word [+ name]`` (``tỉnh``, ``tỉnh Quảng Ninh``, ``TP. Hải Phòng``)."""
     m = _ADMIN_UNIT.match(sent.text, offset)
@@ -1240,10 +1247,9 @@ def lf_street_address(sent: Sentence) -> Iterator[EntityVote]:
     Lương`` give the street (a place), not a person."""
     for m in _RX_HOUSE_NUMBER.finditer(sent.text):
         i = sent.word_at.get(m.end())
-        if i is not None:
-            j = _cap_run_end(sent, i, max_words=4)
-            if j - i >= 2 and _cap_run_end(sent, i, max_words=6) == j:
-                yield m.end(), sent.words[j - 1][1], LOC
+        j = _whole_cap_run(sent, i) if i is not None else None
+        if j is not None and j - i >= 2:
+            yield m.end(), sent.words[j - 1][1], LOC
 
 
 @entity_lf(accuracy=0.85, priority=4)
@@ -1333,6 +1339,14 @@ def lf_isolated_country(sent: Sentence) -> Iterator[EntityVote]:
             yield m.start(), m.end(), LOC
 
 
+_RX_CAP_WORD_BEFORE = re.compile(rf"(?<![^\W_]){_CAPW} $")
+
+
+def _after_capitalised_word(sent: Sentence, offset: int) -> bool:
+    """Whether a capitalised word and one space come right before ``offset`` (a name goes on there)."""
+    return _RX_CAP_WORD_BEFORE.search(sent.text[max(0, offset - 12) : offset]) is not None
+
+
 _COUNTRY_ITEM = rf"(?:{_trie(gz.AMBIGUOUS_COUNTRIES + gz.COUNTRIES)})(?![^\W_])(?! [{_UPPER}])"
 _RX_COUNTRY_LIST = re.compile(rf"(?<![^\W_]){_COUNTRY_ITEM}(?:(?:, | và | hoặc ){_COUNTRY_ITEM})+")
 _RX_LIST_JOINER = re.compile(r", | và | hoặc ")
@@ -1343,7 +1357,7 @@ def lf_listed_country(sent: Sentence) -> Iterator[EntityVote]:
     """A country whose name is also a given name, in a list with a country that is not one:
     ``như Trung Quốc, Nga, Ấn Độ``, ``G7 (Mỹ, Anh, Đức, Pháp, Nhật, Canada)``; not ``Minh, Anh, Đức``."""
     for m in _RX_COUNTRY_LIST.finditer(sent.text):
-        if re.search(rf"(?<![^\W_]){_CAPW} $", sent.text[max(0, m.start() - 12) : m.start()]):
+        if _after_capitalised_word(sent, m.start()):
             continue  # the list starts inside a longer capitalised name
         items, pos = [], m.start()
         for part in _RX_LIST_JOINER.split(m.group()):
@@ -1368,7 +1382,7 @@ def lf_country_pair(sent: Sentence) -> Iterator[EntityVote]:
     """Two countries joined by a dash, one of them in a short form: ``quan hệ Việt - Trung``,
     ``hợp tác Việt Nam - Nga``, ``Lào-Việt Nam``; each side is a place."""
     for m in _RX_COUNTRY_PAIR.finditer(sent.text):
-        if re.search(rf"(?<![^\W_]){_CAPW} $", sent.text[max(0, m.start() - 12) : m.start()]):
+        if _after_capitalised_word(sent, m.start()):
             continue  # inside a longer capitalised name: "Minh Đức - Anh Tuấn"
         if m.group(1) in _SHORT_PAIR_FORMS or m.group(2) in _SHORT_PAIR_FORMS:
             for side in (1, 2):
@@ -1400,7 +1414,7 @@ _RX_LOWER_LEVEL = _rx(r" (?:tỉnh|huyện|xã|phường|quận|thành phố|th�
 _PORTFOLIO_TITLES = ("Bộ trưởng", "Thứ trưởng", "Phó Bộ trưởng", "Quyền Bộ trưởng")
 # a foreign portfolio ends the title only where the portfolio's name ends ("Bộ trưởng Kinh tế và Năng lượng",
 # "Bộ trưởng Thương mại quốc tế" are longer portfolios)
-_TITLE_PORTFOLIO_RX = re.compile(rf"(?i:{_alt(gz.PORTFOLIOS)}){_EDGE_R}|"
+_TITLE_PORTFOLIO_RX = re.compile(rf"{_PORTFOLIO_RX.pattern}|"
                                  rf"(?:{_alt(gz.TITLE_PORTFOLIOS)}){_EDGE_R}(?! và(?!{_L})| [{_LOWER}])")
 
 
@@ -1468,9 +1482,7 @@ def _body_or_place_after(sent: Sentence, offset: int) -> int:
         if end is not None and end == _ADMIN_UNIT.match(sent.text, start).end():
             end = None
     if end is None:
-        end = _place_at(sent, start)
-    if end is None and _country_before_name(sent, nxt):
-        end = sent.words[nxt][1]
+        end = _country_at(sent, nxt)
     return end if end is not None else offset
 
 
@@ -1485,15 +1497,20 @@ def _posting_place_after(sent: Sentence, offset: int) -> Span | None:
     if not m:
         return None
     i = sent.word_at.get(m.end())
-    if i is None:
-        return None
-    end = _place_at(sent, m.end())
-    if end is None and _country_before_name(sent, i):
-        end = sent.words[i][1]
+    end = _country_at(sent, i) if i is not None else None
     nxt = sent.next_word(end) if end is not None else None
     if nxt is None or sent.words[nxt][0] != end + 1 or not _is_cap(sent.word(nxt)):
         return None
     return m.end(), end
+
+
+def _country_at(sent: Sentence, i: int) -> int | None:
+    """End offset of the place at word ``i``: a known place, or a country that is also a given name
+    before a capitalised name (``Nga`` in ``Nga Sergei Shoigu``); ``None`` when there is none."""
+    end = _place_at(sent, sent.words[i][0])
+    if end is None and _country_before_name(sent, i):
+        end = sent.words[i][1]
+    return end
 
 
 def _country_before_name(sent: Sentence, i: int) -> bool:
@@ -1523,8 +1540,8 @@ def _name_after(sent: Sentence, offset: int, foreign: bool | str = True) -> Span
     if j is None:
         if not foreign:
             return None
-        j = _cap_run_end(sent, i, max_words=4)
-        if j - i < 2 or _cap_run_end(sent, i, max_words=6) != j:
+        j = _whole_cap_run(sent, i)
+        if j is None or j - i < 2:
             return None
         if any(sent.word(k) in _NOT_NAME for k in range(i, j)):
             return None
@@ -1537,6 +1554,7 @@ def _name_after(sent: Sentence, offset: int, foreign: bool | str = True) -> Span
 
 
 _RX_AFTER_INITIAL = re.compile(rf"\. ?{_CAPW}(?: {_CAPW})*")
+_NOT_AFTER_INITIAL = _OPENERS | _BYLINE_STOP  # "Nguyễn Văn A. Sau đó": the next sentence
 
 
 def _through_initial(sent: Sentence, i: int, j: int) -> int:
@@ -1545,7 +1563,7 @@ def _through_initial(sent: Sentence, i: int, j: int) -> int:
     end = sent.words[j - 1][1]
     if j - i >= 2 and sent.word(i) not in _SURNAMES and len(sent.word(j - 1)) == 1 and sent.word(j - 1).isupper():
         m = _RX_AFTER_INITIAL.match(sent.text, end)
-        if m and m.group().lstrip(". ").split()[0] not in _OPENERS | _BYLINE_STOP:
+        if m and m.group().lstrip(". ").split()[0] not in _NOT_AFTER_INITIAL:
             return m.end()
     return end
 
@@ -1578,12 +1596,9 @@ def lf_place_after_title(sent: Sentence) -> Iterator[EntityVote]:
         nxt = sent.next_word(e)
         if nxt is None or sent.words[nxt][0] != e + 1:
             continue
-        start = sent.words[nxt][0]
-        end = _place_at(sent, start)
-        if end is None and _country_before_name(sent, nxt):
-            end = sent.words[nxt][1]
+        end = _country_at(sent, nxt)
         if end is not None:
-            yield start, end, LOC
+            yield sent.words[nxt][0], end, LOC
             posting = _posting_place_after(sent, end)
             if posting:
                 yield posting[0], posting[1], LOC
@@ -1604,8 +1619,8 @@ def lf_person_after_marker(sent: Sentence) -> Iterator[EntityVote]:
         if _RX_UNIT_BEFORE.search(sent.text, 0, m.start()):
             continue  # "rạch Ông Hóa" is a place
         marker = m.group().strip()
-        j = _cap_run_end(sent, i, max_words=4)
-        if _cap_run_end(sent, i, max_words=6) != j:
+        j = _whole_cap_run(sent, i)
+        if j is None:
             continue
         if marker.lower() in ("anh", "chị", "em", "cháu", "cụ", "vợ chồng") and (
                 j - i < 2 or sent.word(i) not in _SURNAMES):
