@@ -13,7 +13,9 @@ named rules instead of a model:
   its votes are right) and a priority (how specific it is). Votes for the same
   span add up as log-odds (a weighted majority vote, naive-Bayes style); among
   overlapping spans the most specific, then the best supported, wins. The
-  winner's posterior is its ``Entity.score``.
+  winner's posterior is its ``Entity.score``. Two of the guide's span conventions
+  then apply to the winners: an ORG takes in the abbreviation bracketed after it
+  (``Tập đoàn Điện lực Việt Nam (EVN)``), a DATE its qualifier (``cuối năm 2017``).
 * **Relation labelling functions** (``rf_*``) read the aggregated entities of
   one sentence and the words between them (``Chức vụ + Cơ quan + Tên``,
   ``DOC ngày …``, ``giữa A và B``, ``X (Y)`` …). Their votes are combined the
@@ -926,6 +928,7 @@ def lf_company(sent: Sentence) -> Iterator[EntityVote]:
         yield m.start(), end, ORG
 
 
+_ORG_ACRONYM_SET = frozenset(gz.ORG_ACRONYMS)
 _RX_ORG_ACRONYM = re.compile(
     rf"(?<![^\W_])(?<![/\-–])(?:{_alt(set(gz.ORG_ACRONYMS) - set(gz.WEAK_ORG_ACRONYMS))})(?![^\W_])")
 _RX_PARTY = _rx(rf"(?<!{_L})Đảng(?! ?[{_UPPER}\d])(?! (?:ủy|bộ|viên|đoàn|kỳ|phí|tịch|uỷ)(?!{_L}))(?!{_L})")
@@ -1054,7 +1057,7 @@ def _agency_or_name(sent: Sentence, start: int, end: int, single: bool = False) 
 
 def _credit_end(sent: Sentence, start: int, end: int) -> int:
     """Where a photo credit glued to the next sentence ends: before a title, a body, an opener,
-    or after four words of one name."""
+    after a known organisation (an agency), or after four words of one name."""
     pos, words = start, 0
     for m in re.finditer(r"[^\s/,\-–]+|[/,\-–]", sent.text[start:end]):
         token = m.group()
@@ -1074,6 +1077,8 @@ def _credit_end(sent: Sentence, start: int, end: int) -> int:
                 break  # "Ảnh: VGP/Quang Hiếu Nhận lời mời …": "Nhận lời" opens the next sentence
         words += 1
         pos = start + m.end()
+        if token in _ORG_ACRONYM_SET and sent.text[start + m.end() : end].lstrip()[:1] not in ("/", ",", "-", "–"):
+            break  # "Ảnh: Reuters Ký 5 văn kiện …": an agency ends the credit, unless a name follows it
     return pos
 
 
@@ -1964,6 +1969,47 @@ def aggregate_entities(
     return sorted(kept, key=lambda c: (c.start, c.end))
 
 
+_RX_PAIR_DASH_BEFORE = re.compile(r"[-–] ?$")
+
+
+def absorb_bracketed_abbreviations(folded: str, candidates: list[Candidate]) -> list[Candidate]:
+    """The guide keeps an abbreviation in brackets inside the name it abbreviates: an ORG right before
+    `` (EVN)`` ends after the bracket, and an ORG candidate for the abbreviation itself goes.
+    ``Tập đoàn Điện lực Việt Nam (EVN)`` is one ORG. A bracket holding another type (``(TP.HCM)``, a
+    place) or more than an abbreviation (``(Bộ NN-PTNT)``, a parent body) stays out, and so does one
+    after an acronym or after the second side of a pair, which end a longer name that the bracket
+    abbreviates: ``Diễn đàn Khu vực ASEAN (ARF)``, ``Hiệp định … Việt Nam - Liên minh châu Âu (EVFTA)``."""
+    out: list[Candidate] = []
+    absorbed_until = -1
+    for k, cand in enumerate(candidates):
+        if cand.start < absorbed_until:
+            continue
+        bracket = None
+        if cand.type == ORG and not folded[cand.start : cand.end].isupper() and \
+                not _RX_PAIR_DASH_BEFORE.search(folded, 0, cand.start):
+            bracket = _RX_BRACKET_DEF.match(folded, cand.end)
+        if bracket:
+            inner = [c for c in candidates[k + 1 :] if c.start < bracket.end()]
+            if all(c.type == ORG and (c.start, c.end) == bracket.span(1) for c in inner):
+                cand.end = absorbed_until = bracket.end()
+        out.append(cand)
+    return out
+
+
+_RX_DATE_QUALIFIER = re.compile(r"(?<![^\W_])(?:[Cc]uối|[Đđ]ầu|[Gg]iữa) $")
+
+
+def qualified_dates(folded: str, candidates: list[Candidate]) -> list[Candidate]:
+    """A DATE takes in the part of the period that qualifies it, as the gold does: ``cuối năm 2017``,
+    ``đầu tháng 12/2016``, ``giữa năm 2018`` are one DATE each."""
+    for cand in candidates:
+        if cand.type == DATE:
+            qualifier = _RX_DATE_QUALIFIER.search(folded, max(0, cand.start - 5), cand.start)
+            if qualifier:
+                cand.start = qualifier.start()
+    return candidates
+
+
 # --- relations ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Mention:
@@ -2512,7 +2558,8 @@ class WeakLabeller:
 
     def entities(self, text: str) -> tuple[DocumentContext, list[Candidate]]:
         doc, votes = self.votes(text)
-        return doc, aggregate_entities(votes, self._functions, self.threshold)
+        candidates = aggregate_entities(votes, self._functions, self.threshold)
+        return doc, qualified_dates(doc.folded, absorb_bracketed_abbreviations(doc.folded, candidates))
 
     # relations
     def relations(self, doc: DocumentContext, entities: Sequence[Candidate]) -> list[tuple[int, int, str, float]]:

@@ -244,6 +244,18 @@ def test_lf_source_tag_credit_and_theo():
     assert spans(rules.lf_source_tag, "Ảnh: KT") == []  # initials are no name
 
 
+def test_a_credit_ends_at_an_agency():
+    # the caption runs on into the next sentence: the agency ends the credit, no person "Reuters Ký"
+    assert spans(rules.lf_source_tag, "Ảnh: Reuters Ký 5 văn kiện hợp tác") == []
+    assert entities("Lễ ký kết. Ảnh: Reuters Ký 5 văn kiện hợp tác.") == [("Reuters", "ORG")]
+
+
+def test_a_date_keeps_its_qualifier():
+    found = entities("Từ nay đến cuối năm 2017, đầu tháng 12/2016 và giữa năm 2018; tháng 5/2017.")
+    assert [text for text, label in found if label == "DATE"] == [
+        "cuối năm 2017", "đầu tháng 12/2016", "giữa năm 2018", "tháng 5/2017"]
+
+
 def test_military_units_need_a_name_or_number():
     assert entities("thuộc Tiểu đoàn 1, Trung đoàn 4 thuộc Sư đoàn Bộ binh 5 và Lữ đoàn 28.") == [
         ("Tiểu đoàn 1", "ORG"), ("Trung đoàn 4", "ORG"), ("Sư đoàn Bộ binh 5", "ORG"), ("Lữ đoàn 28", "ORG")]
@@ -566,7 +578,21 @@ def test_repeated_names_and_defined_abbreviations():
     found = entities("Ông Phạm Văn Tuấn, Giám đốc Sở Y tế, nói. Sau đó Phạm Văn Tuấn rời đi. "
                      "Ủy ban Chứng khoán Nhà nước (UBCKNN) cho biết UBCKNN sẽ kiểm tra.")
     assert found.count(("Phạm Văn Tuấn", "PER")) == 2
-    assert found.count(("UBCKNN", "ORG")) == 2
+    # the bracketed abbreviation stays inside the name it defines (the guide), and is an ORG elsewhere
+    assert ("Ủy ban Chứng khoán Nhà nước (UBCKNN)", "ORG") in found
+    assert found.count(("UBCKNN", "ORG")) == 1
+
+
+def test_bracketed_abbreviation_inside_the_name():
+    assert entities("Trong trường hợp Tập đoàn Điện lực Việt Nam (EVN) có đề xuất tăng giá.") == [
+        ("Tập đoàn Điện lực Việt Nam (EVN)", "ORG")]
+    # a parent body or a place in brackets is no abbreviation of the name
+    assert ("Cục Thú y", "ORG") in entities("Cục Thú y (Bộ NN-PTNT) cho biết.")
+    assert ("Công an quận 2", "ORG") in entities("Công an quận 2 (TP.HCM) bắt giữ.")
+    # after an acronym or a pair's second side, the bracket abbreviates a longer name
+    assert ("ASEAN", "ORG") in entities("Ông dự Diễn đàn Khu vực ASEAN (ARF) tại Manila.")
+    assert ("Liên minh châu Âu (EVFTA)", "ORG") not in entities(
+        "Hiệp định thương mại tự do Việt Nam - Liên minh châu Âu (EVFTA) sẽ tạo điều kiện.")
 
 
 def test_repeated_company_bare_name():
