@@ -909,6 +909,15 @@ def test_cli_label_end_to_end(tmp_path, capsys):
     assert main(["validate", str(out)]) == 0
 
 
+def test_cli_label_writes_to_stdout(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("UBND tỉnh Quảng Ninh ban hành Kế hoạch số 195/KH-UBND.", encoding="utf-8")
+    assert main(["label", str(tmp_path / "a.txt"), "-o", "-", "--no-progress"]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert len(printed) == 1 and json.loads(printed[0])["entities"]
+    assert not (tmp_path / "-").exists()  # not a file named "-"
+
+
 def test_cli_label_fails_when_nothing_could_be_read(tmp_path):
     (tmp_path / "e.txt").write_bytes(b"   ")
     assert main(["label", str(tmp_path / "e.txt"), "-o", str(tmp_path / "o.jsonl"), "--no-progress"]) == 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,8 +38,8 @@ class LabelSummary:
 def label_inputs(paths: Iterable[str], output: str | Path, progress: bool = True,
                  labeller: WeakLabeller | None = None) -> LabelSummary:
     """Label every document of ``paths`` (see :func:`vner.serving.readers.iter_inputs`) into the
-    JSONL file ``output``: one line per input document, in input order, errors as lines
-    with an ``error`` field. Shows a progress bar on stderr when ``progress``."""
+    JSONL file ``output`` (``-``: stdout): one line per input document, in input order, errors as
+    lines with an ``error`` field. Shows a progress bar on stderr when ``progress``."""
     from vner.model.document import open_text
     from vner.serving.readers import iter_inputs
 
@@ -50,7 +51,7 @@ def label_inputs(paths: Iterable[str], output: str | Path, progress: bool = True
         from tqdm import tqdm
 
         bar = tqdm(desc="labelling", unit=" docs", file=sys.stderr, dynamic_ncols=True)
-    with open_text(output, "wt") as handle:
+    with nullcontext(sys.stdout) if str(output) == "-" else open_text(output, "wt") as handle:
         for doc in label_documents(docs, labeller):
             handle.write(doc.to_json() + "\n")
             summary.documents += 1

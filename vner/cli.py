@@ -413,7 +413,8 @@ def build_parser() -> argparse.ArgumentParser:
         "when every one did). Prints a summary: documents, errors, articles/s.",
     )
     label.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders, JSONL(.gz), or -")
-    label.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="JSONL(.gz) file to write")
+    label.add_argument("-o", "--output", required=True, metavar="OUT.jsonl",
+                       help="JSONL(.gz) file to write, or - for stdout")
     label.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     label.set_defaults(run=_cmd_label)
 
