@@ -503,7 +503,7 @@ def _org_name_end(sent: Sentence, offset: int, public: bool, need_name: bool, le
         named = strong or weak > 0
         place = _place_at(sent, start)
         if place is not None and _place_ends(sent, place) and (public or named):
-            pair = _RX_COUNTRY_PAIR.match(sent.text, start)  # "Hội Hữu nghị Nhật-Việt"
+            pair = _country_pair().match(sent.text, start)  # "Hội Hữu nghị Nhật-Việt"
             return pair.end() if pair and pair.end() > place else place
         body = _BODY_WORD_RX.match(sent.text, start)
         if body and not sent.text.startswith(" viên", body.end()):
@@ -1352,8 +1352,13 @@ def _after_capitalised_word(sent: Sentence, offset: int) -> bool:
     return _RX_CAP_WORD_BEFORE.search(sent.text[max(0, offset - 12) : offset]) is not None
 
 
-_COUNTRY_ITEM = rf"(?:{_trie(gz.AMBIGUOUS_COUNTRIES + gz.COUNTRIES)})(?![^\W_])(?! [{_UPPER}])"
-_RX_COUNTRY_LIST = re.compile(rf"(?<![^\W_]){_COUNTRY_ITEM}(?:(?:, | và | hoặc ){_COUNTRY_ITEM})+")
+@cache
+def _country_list() -> re.Pattern:
+    """Two or more countries joined by commas, ``và`` or ``hoặc``, none running on into a name."""
+    item = rf"(?:{_trie(gz.AMBIGUOUS_COUNTRIES + gz.COUNTRIES)})(?![^\W_])(?! [{_UPPER}])"
+    return re.compile(rf"(?<![^\W_]){item}(?:(?:, | và | hoặc ){item})+")
+
+
 _RX_LIST_JOINER = re.compile(r", | và | hoặc ")
 
 
@@ -1361,7 +1366,7 @@ _RX_LIST_JOINER = re.compile(r", | và | hoặc ")
 def lf_listed_country(sent: Sentence) -> Iterator[EntityVote]:
     """A country whose name is also a given name, in a list with a country that is not one:
     ``như Trung Quốc, Nga, Ấn Độ``, ``G7 (Mỹ, Anh, Đức, Pháp, Nhật, Canada)``; not ``Minh, Anh, Đức``."""
-    for m in _RX_COUNTRY_LIST.finditer(sent.text):
+    for m in _country_list().finditer(sent.text):
         if _after_capitalised_word(sent, m.start()):
             continue  # the list starts inside a longer capitalised name
         items, pos = [], m.start()
@@ -1376,9 +1381,13 @@ def lf_listed_country(sent: Sentence) -> Iterator[EntityVote]:
                 yield s, e, LOC
 
 
-_PAIR_SIDE = rf"(?:{_trie(gz.PAIR_COUNTRY_FORMS + gz.AMBIGUOUS_COUNTRIES + gz.COUNTRIES + gz.PAIR_BLOCS)})"
-_RX_COUNTRY_PAIR = re.compile(
-    rf"(?<![^\W_])({_PAIR_SIDE}) ?[-–] ?({_PAIR_SIDE})(?![^\W_])(?! [{_UPPER}\d])")
+@cache
+def _country_pair() -> re.Pattern:
+    """Two countries, short forms or blocs joined by a dash, each side a group: ``Việt - Trung``."""
+    side = rf"(?:{_trie(gz.PAIR_COUNTRY_FORMS + gz.AMBIGUOUS_COUNTRIES + gz.COUNTRIES + gz.PAIR_BLOCS)})"
+    return re.compile(rf"(?<![^\W_])({side}) ?[-–] ?({side})(?![^\W_])(?! [{_UPPER}\d])")
+
+
 _SHORT_PAIR_FORMS = frozenset(gz.PAIR_COUNTRY_FORMS + gz.AMBIGUOUS_COUNTRIES)
 
 
@@ -1386,7 +1395,7 @@ _SHORT_PAIR_FORMS = frozenset(gz.PAIR_COUNTRY_FORMS + gz.AMBIGUOUS_COUNTRIES)
 def lf_country_pair(sent: Sentence) -> Iterator[EntityVote]:
     """Two countries joined by a dash, one of them in a short form: ``quan hệ Việt - Trung``,
     ``hợp tác Việt Nam - Nga``, ``Lào-Việt Nam``; each side is a place."""
-    for m in _RX_COUNTRY_PAIR.finditer(sent.text):
+    for m in _country_pair().finditer(sent.text):
         if _after_capitalised_word(sent, m.start()):
             continue  # inside a longer capitalised name: "Minh Đức - Anh Tuấn"
         if m.group(1) in _SHORT_PAIR_FORMS or m.group(2) in _SHORT_PAIR_FORMS:
@@ -2533,7 +2542,7 @@ class WeakLabeller:
         self.threshold = threshold
         self._functions = {f.name: f for f in self.entity_functions + self.document_functions}
         # compile the lazy gazetteers now, not inside the first document
-        _places(), _districts(), _dictionary()
+        _places(), _districts(), _dictionary(), _country_list(), _country_pair()
 
     # entities
     def votes(self, text: str) -> tuple[DocumentContext, list[Vote]]:
