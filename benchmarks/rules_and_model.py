@@ -12,8 +12,8 @@ exported serving directory (INT8 when it has one):
 With ``--agreement``, whether the model could also *remove* rule output (a veto): the rule entities
 grouped by what the model alone predicts over them (the same span and type, an overlap, nothing)
 and the rule relations by whether the model alone relates the same two spans, each group with its
-precision against gold; a group well under one half would be worth vetoing. Then the entities the
-model adds beside the rules, by type and score, with how many are right.
+precision against gold; a group well under one half would be worth vetoing. Then what the model
+adds beside the rules: entities by type and score, relations by type, with how many are right.
 
     python benchmarks/rules_and_model.py runs/heldout.jsonl [--model serving/default_model] [--agreement]
 """
@@ -68,6 +68,7 @@ def agreement(gold: list[Document], rules: list[Document], model: list[Document]
     kept, right = Counter(), Counter()
     rel_kept, rel_right = Counter(), Counter()
     added, added_right = Counter(), Counter()
+    rel_added, rel_added_right = Counter(), Counter()
     for gold_doc, rule_doc, model_doc, combined_doc in zip(gold, rules, model, combined):
         gold_entities, gold_relations = entity_keys(gold_doc), relation_keys(gold_doc)
         for entity in rule_doc.entities:
@@ -87,9 +88,13 @@ def agreement(gold: list[Document], rules: list[Document], model: list[Document]
             for group in (key[0], f"score {'≥ 0.95' if score >= 0.95 else '≥ 0.8' if score >= 0.8 else '< 0.8'}"):
                 added[group] += 1
                 added_right[group] += key in gold_entities
+        for key in relation_keys(combined_doc) - relation_keys(rule_doc):
+            rel_added[key[0]] += 1
+            rel_added_right[key[0]] += key in gold_relations
     _precision_rows("rule entities, by what the model alone predicts over them:", kept, right)
     _precision_rows("rule relations, by what the model alone says of the same two spans:", rel_kept, rel_right)
     _precision_rows("entities the shipped system adds to the rules, by type and by score:", added, added_right)
+    _precision_rows("relations the shipped system adds to the rules, by type:", rel_added, rel_added_right)
 
 
 def main() -> None:
