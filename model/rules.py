@@ -36,8 +36,9 @@ import logging
 import math
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -1989,18 +1990,20 @@ def absorb_bracketed_abbreviations(folded: str, candidates: list[Candidate]) -> 
     after an acronym or after the second side of a pair, which end a longer name that the bracket
     abbreviates: ``Diễn đàn Khu vực ASEAN (ARF)``, ``Hiệp định … Việt Nam - Liên minh châu Âu (EVFTA)``."""
     out: list[Candidate] = []
+    starts = [c.start for c in candidates]
     absorbed_until = -1
     for k, cand in enumerate(candidates):
         if cand.start < absorbed_until:
             continue
         bracket = None
         if cand.type == ORG and not folded[cand.start : cand.end].isupper() and \
-                not _RX_PAIR_DASH_BEFORE.search(folded, 0, cand.start):
+                not _RX_PAIR_DASH_BEFORE.search(folded, max(0, cand.start - 2), cand.start):
             bracket = _RX_BRACKET_DEF.match(folded, cand.end)
         if bracket:
-            inner = [c for c in candidates[k + 1 :] if c.start < bracket.end()]
+            inner = candidates[k + 1 : bisect_left(starts, bracket.end(), lo=k + 1)]
             if all(c.type == ORG and (c.start, c.end) == bracket.span(1) for c in inner):
-                cand.end = absorbed_until = bracket.end()
+                cand = replace(cand, end=bracket.end())
+                absorbed_until = cand.end
         out.append(cand)
     return out
 
@@ -2011,12 +2014,12 @@ _RX_DATE_QUALIFIER = re.compile(r"(?<![^\W_])(?:[Cc]uối|[Đđ]ầu|[Gg]iữa) 
 def qualified_dates(folded: str, candidates: list[Candidate]) -> list[Candidate]:
     """A DATE takes in the part of the period that qualifies it, as the gold does: ``cuối năm 2017``,
     ``đầu tháng 12/2016``, ``giữa năm 2018`` are one DATE each."""
+    out = []
     for cand in candidates:
-        if cand.type == DATE:
-            qualifier = _RX_DATE_QUALIFIER.search(folded, max(0, cand.start - 5), cand.start)
-            if qualifier:
-                cand.start = qualifier.start()
-    return candidates
+        qualifier = _RX_DATE_QUALIFIER.search(folded, max(0, cand.start - 5), cand.start) \
+            if cand.type == DATE else None
+        out.append(replace(cand, start=qualifier.start()) if qualifier else cand)
+    return out
 
 
 # --- relations ---------------------------------------------------------------------------------
@@ -2516,8 +2519,6 @@ def _sentences(folded: str) -> list[Sentence]:
 
 
 def _bisect_count(starts: list[int], offset: int) -> int:
-    from bisect import bisect_right
-
     return bisect_right(starts, offset)
 
 
