@@ -67,7 +67,8 @@ def agreement(gold: list[Document], rules: list[Document], model: list[Document]
     """Print the precision of rule output by what the model alone says of it, and of the model's additions."""
     kept, right = Counter(), Counter()
     rel_kept, rel_right = Counter(), Counter()
-    added, added_right = Counter(), Counter()
+    by_type, by_type_right = Counter(), Counter()
+    by_score, by_score_right = Counter(), Counter()
     rel_added, rel_added_right = Counter(), Counter()
     for gold_doc, rule_doc, model_doc, combined_doc in zip(gold, rules, model, combined):
         gold_entities, gold_relations = entity_keys(gold_doc), relation_keys(gold_doc)
@@ -85,15 +86,18 @@ def agreement(gold: list[Document], rules: list[Document], model: list[Document]
         rule_entities = entity_keys(rule_doc)
         for key in entity_keys(combined_doc) - rule_entities:
             score = max(e.score or 0.0 for e in combined_doc.entities if (e.type, e.start, e.end) == key)
-            for group in (key[0], f"score {'≥ 0.95' if score >= 0.95 else '≥ 0.8' if score >= 0.8 else '< 0.8'}"):
-                added[group] += 1
-                added_right[group] += key in gold_entities
+            band = "≥ 0.95" if score >= 0.95 else "0.8 to 0.95" if score >= 0.8 else "under 0.8"
+            for counts, right_counts, group in ((by_type, by_type_right, key[0]),
+                                                (by_score, by_score_right, band)):
+                counts[group] += 1
+                right_counts[group] += key in gold_entities
         for key in relation_keys(combined_doc) - relation_keys(rule_doc):
             rel_added[key[0]] += 1
             rel_added_right[key[0]] += key in gold_relations
     _precision_rows("rule entities, by what the model alone predicts over them:", kept, right)
     _precision_rows("rule relations, by what the model alone says of the same two spans:", rel_kept, rel_right)
-    _precision_rows("entities the shipped system adds to the rules, by type and by score:", added, added_right)
+    _precision_rows("entities the shipped system adds to the rules, by type:", by_type, by_type_right)
+    _precision_rows("the same, by the model's score:", by_score, by_score_right)
     _precision_rows("relations the shipped system adds to the rules, by type:", rel_added, rel_added_right)
 
 
