@@ -2014,11 +2014,13 @@ _RX_DATE_QUALIFIER = re.compile(r"(?<![^\W_])(?:[Cc]uối|[Đđ]ầu|[Gg]iữa) 
 def qualified_dates(folded: str, candidates: list[Candidate]) -> list[Candidate]:
     """A DATE takes in the part of the period that qualifies it, as the gold does: ``cuối năm 2017``,
     ``đầu tháng 12/2016``, ``giữa năm 2018`` are one DATE each."""
-    out = []
+    out: list[Candidate] = []
     for cand in candidates:
         qualifier = _RX_DATE_QUALIFIER.search(folded, max(0, cand.start - 5), cand.start) \
             if cand.type == DATE else None
-        out.append(replace(cand, start=qualifier.start()) if qualifier else cand)
+        if qualifier and not (out and out[-1].end > qualifier.start()):  # not a word of the entity before
+            cand = replace(cand, start=qualifier.start())
+        out.append(cand)
     return out
 
 

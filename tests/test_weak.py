@@ -17,6 +17,7 @@ from vner.model import gazetteers, rules
 from vner.model.document import Document, read_jsonl, relation_key
 from vner.model.gazetteers import fold
 from vner.model.rules import (
+    Candidate,
     LabellingFunction,
     RelationContext,
     Sentence,
@@ -254,6 +255,14 @@ def test_a_date_keeps_its_qualifier():
     found = entities("Từ nay đến cuối năm 2017, đầu tháng 12/2016 và giữa năm 2018; tháng 5/2017.")
     assert [text for text, label in found if label == "DATE"] == [
         "cuối năm 2017", "đầu tháng 12/2016", "giữa năm 2018", "tháng 5/2017"]
+
+
+def test_a_date_qualifier_inside_the_entity_before_stays_there():
+    early = Candidate(0, 8, EntityType.LOC)  # "xóm Giữa", a hamlet
+    date = Candidate(9, 17, EntityType.DATE)
+    assert rules.qualified_dates("xóm Giữa năm 2018", [early, date]) == [early, date]
+    assert rules.qualified_dates("vào giữa năm 2018", [Candidate(9, 17, EntityType.DATE)]) == [
+        Candidate(4, 17, EntityType.DATE)]
 
 
 def test_military_units_need_a_name_or_number():
