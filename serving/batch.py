@@ -27,6 +27,7 @@ from typing import IO, TypeVar
 from vner.model.decode import DEFAULT_BATCH_SIZE
 from vner.model.document import Document
 from vner.serving.feeds import AUTO
+from vner.serving.readers import STDOUT
 from vner.serving.state import DUPLICATE, SKIP, Record, TagState, Verdict, drop_torn_tail
 from vner.serving.tagger import Tagger
 
@@ -34,7 +35,6 @@ log = logging.getLogger(__name__)
 
 #: Articles longer than this are answered with an error line instead of being tagged.
 MAX_CHARS = 1_000_000
-STDOUT = "-"
 T = TypeVar("T")
 
 

@@ -48,7 +48,8 @@ from vner.serving.feeds import AUTO, FEED, FORMATS, HTML, JSONL, TEXT
 
 log = logging.getLogger(__name__)
 
-STDIN = "-"
+#: The path that names the standard streams: stdin as an input, stdout as an output.
+STDIN = STDOUT = "-"
 #: Keys of an input line that are not kept in ``meta`` (annotations are not inputs).
 _RESERVED_KEYS = ("id", "text", "entities", "relations", "error")
 _BOM = "\ufeff"

@@ -41,7 +41,7 @@ def label_inputs(paths: Iterable[str], output: str | Path, progress: bool = True
     JSONL file ``output`` (``-``: stdout): one line per input document, in input order, errors as
     lines with an ``error`` field. Shows a progress bar on stderr when ``progress``."""
     from vner.model.document import open_text
-    from vner.serving.readers import iter_inputs
+    from vner.serving.readers import STDOUT, iter_inputs
 
     summary = LabelSummary()
     started = time.perf_counter()
@@ -51,7 +51,7 @@ def label_inputs(paths: Iterable[str], output: str | Path, progress: bool = True
         from tqdm import tqdm
 
         bar = tqdm(desc="labelling", unit=" docs", file=sys.stderr, dynamic_ncols=True)
-    with nullcontext(sys.stdout) if str(output) == "-" else open_text(output, "wt") as handle:
+    with nullcontext(sys.stdout) if str(output) == STDOUT else open_text(output, "wt") as handle:
         for doc in label_documents(docs, labeller):
             handle.write(doc.to_json() + "\n")
             summary.documents += 1
