@@ -931,7 +931,7 @@ def lf_company(sent: Sentence) -> Iterator[EntityVote]:
 
 _ORG_ACRONYM_SET = frozenset(gz.ORG_ACRONYMS)
 _RX_ORG_ACRONYM = re.compile(
-    rf"(?<![^\W_])(?<![/\-–])(?:{_alt(set(gz.ORG_ACRONYMS) - set(gz.WEAK_ORG_ACRONYMS))})(?![^\W_])")
+    rf"(?<![^\W_])(?<![/\-–])(?:{_alt(_ORG_ACRONYM_SET - frozenset(gz.WEAK_ORG_ACRONYMS))})(?![^\W_])")
 _RX_PARTY = _rx(rf"(?<!{_L})Đảng(?! ?[{_UPPER}\d])(?! (?:ủy|bộ|viên|đoàn|kỳ|phí|tịch|uỷ)(?!{_L}))(?!{_L})")
 
 
@@ -2502,7 +2502,7 @@ def _sentences(folded: str) -> list[Sentence]:
         line_start = folded.rfind("\n", 0, s) + 1
         line_end = folded.find("\n", e)
         line_end = len(folded) if line_end < 0 else line_end
-        line_no = _bisect_count(line_starts, s) - 1
+        line_no = bisect_right(line_starts, s) - 1
         out.append(Sentence(
             text=folded[s:e], start=s, index=k, count=len(spans),
             line_start=not folded[line_start:s].strip(), line_end=not folded[e:line_end].strip(), line_no=line_no,
@@ -2518,10 +2518,6 @@ def _sentences(folded: str) -> list[Sentence]:
     for sent in out:
         sent.line_no = order[sent.line_no]
     return out
-
-
-def _bisect_count(starts: list[int], offset: int) -> int:
-    return bisect_right(starts, offset)
 
 
 class WeakLabeller:
