@@ -76,22 +76,21 @@ def agreement(gold: list[Document], rules: list[Document], model: list[Document]
             group = _entity_agreement(entity, model_doc)
             kept[group] += 1
             right[group] += (entity.type, entity.start, entity.end) in gold_entities
-        model_relations = relation_keys(model_doc)
+        model_relations, rule_relations = relation_keys(model_doc), relation_keys(rule_doc)
         model_pairs = {key[1:3] for key in model_relations} | {key[2:0:-1] for key in model_relations}
-        for key in relation_keys(rule_doc):
+        for key in rule_relations:
             group = ("the same relation" if key in model_relations
                      else "another relation" if key[1:3] in model_pairs else "no relation")
             rel_kept[group] += 1
             rel_right[group] += key in gold_relations
-        rule_entities = entity_keys(rule_doc)
-        for key in entity_keys(combined_doc) - rule_entities:
+        for key in entity_keys(combined_doc) - entity_keys(rule_doc):
             score = max(e.score or 0.0 for e in combined_doc.entities if (e.type, e.start, e.end) == key)
             band = "≥ 0.95" if score >= 0.95 else "0.8 to 0.95" if score >= 0.8 else "under 0.8"
             for counts, right_counts, group in ((by_type, by_type_right, key[0]),
                                                 (by_score, by_score_right, band)):
                 counts[group] += 1
                 right_counts[group] += key in gold_entities
-        for key in relation_keys(combined_doc) - relation_keys(rule_doc):
+        for key in relation_keys(combined_doc) - rule_relations:
             rel_added[key[0]] += 1
             rel_added_right[key[0]] += key in gold_relations
     _precision_rows("rule entities, by what the model alone predicts over them:", kept, right)
